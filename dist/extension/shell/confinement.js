@@ -1,0 +1,12 @@
+class Confinement {
+  #settings;
+  constructor(extension) {
+    this.#settings = extension.getSettings();
+  }
+  destroy() {
+    this.#settings = null;
+  }
+}
+export {
+  Confinement
+};

@@ -1,0 +1,33 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (...patterns) => ({
+    'no-restricted-imports': ['error', {patterns: patterns.map(([regex, message]) => ({regex, message}))}],
+});
+
+const GTK = ['^gi://(Gtk|Gdk|Adw)(\\?.*)?$', 'Shell code runs in gnome-shell: Gtk, Gdk and Adw must not be imported there.'];
+const SHELL = ['^(gi://(Clutter|Meta|St|Shell|Mtk)(\\?.*)?|resource:///org/gnome/shell/.*)$',
+    'Preferences run in their own process: Clutter, Meta, St, Shell and the shell\'s JS are not available there.'];
+const GI = ['^(gi|resource)://', 'The core is pure TypeScript: no gi:// or resource:// imports.'];
+
+export default tseslint.config(
+    {ignores: ['dist/**', 'node_modules/**', 'test/e2e/**/*.sh']},
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        rules: {
+            'eqeqeq': ['error', 'always'],
+            'no-var': 'error',
+            'prefer-const': 'error',
+            '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
+        },
+    },
+    {files: ['src/core/**'], rules: restrict(GI)},
+    {files: ['src/extension.ts', 'src/shell/**'], rules: restrict(GTK)},
+    {files: ['src/prefs.ts', 'src/prefs/**'], rules: restrict(SHELL)},
+    {files: ['src/cli/**'], rules: restrict(GTK, SHELL)},
+    {
+        files: ['**/*.mjs', '**/*.js'],
+        languageOptions: {globals: {console: 'readonly', process: 'readonly', imports: 'readonly', print: 'readonly', ARGV: 'readonly'}},
+    },
+);

@@ -1,0 +1,68 @@
+// Unit names after systemd's desktop-environment convention
+// (https://systemd.io/DESKTOP_ENVIRONMENTS/), so System Monitor, systemd-oomd and
+// the portals recognise the app:  app-<launcher>-<app id>-<random>.scope  and
+// app-<launcher>-<app id>@<random>.service.
+
+export type UnitType = 'scope' | 'service';
+
+/** Our launcher segment; stock GNOME uses "gnome", which keeps the two apart. */
+export const LAUNCHER = 'confine';
+
+/** systemd's UNIT_NAME_MAX (256) less the terminating NUL. */
+export const UNIT_NAME_MAX = 255;
+
+const RANDOM_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const RANDOM_LENGTH = 12;
+
+/**
+ * Escapes an app id the way gnome-desktop does: [A-Za-z0-9:_.] stay, every other
+ * UTF-8 byte becomes \xNN. "-" is escaped too, since it separates the segments.
+ */
+export function escapeAppId(appId: string): string {
+    let escaped = '';
+    for (const byte of new TextEncoder().encode(appId)) {
+        const char = String.fromCharCode(byte);
+        escaped += /[A-Za-z0-9:_.]/.test(char) ? char : `\\x${byte.toString(16).padStart(2, '0')}`;
+    }
+    return escaped;
+}
+
+/** The app id inside a unit name: the desktop id without ".desktop", as stock GNOME names it. */
+export function appIdOfDesktopId(desktopId: string): string {
+    return desktopId.endsWith('.desktop') ? desktopId.slice(0, -'.desktop'.length) : desktopId;
+}
+
+/** Cuts an escaped id to `length` characters without splitting a \xNN sequence. */
+function truncateEscaped(escaped: string, length: number): string {
+    if (escaped.length <= length)
+        return escaped;
+    let cut = length;
+    const lastEscape = escaped.lastIndexOf('\\', cut - 1);
+    if (lastEscape >= 0 && lastEscape + 4 > cut)
+        cut = lastEscape;
+    return escaped.slice(0, cut);
+}
+
+/** `count` alphanumeric characters from a source of uniform numbers in [0, 1). */
+export function randomSuffix(random: () => number, count = RANDOM_LENGTH): string {
+    let suffix = '';
+    for (let i = 0; i < count; i++)
+        suffix += RANDOM_ALPHABET[Math.floor(random() * RANDOM_ALPHABET.length) % RANDOM_ALPHABET.length];
+    return suffix;
+}
+
+export function unitName(type: UnitType, desktopId: string, suffix: string): string {
+    if (!/^[A-Za-z0-9]+$/.test(suffix))
+        throw new Error(`unit suffix must be alphanumeric, got ${JSON.stringify(suffix)}`);
+    const prefix = `app-${LAUNCHER}-`;
+    const tail = type === 'scope' ? `-${suffix}.scope` : `@${suffix}.service`;
+    const room = UNIT_NAME_MAX - prefix.length - tail.length;
+    const escaped = truncateEscaped(escapeAppId(appIdOfDesktopId(desktopId)), room);
+    // An empty id would give "app-confine--x.scope"; "_" keeps the segment non-empty.
+    return `${prefix}${escaped === '' ? '_' : escaped}${tail}`;
+}
+
+/** True for the names of units this project creates (for `confine ps` and tests). */
+export function isConfineUnit(name: string): boolean {
+    return /^app-confine-.+(-[A-Za-z0-9]+\.scope|@[A-Za-z0-9]+\.service)$/.test(name);
+}
