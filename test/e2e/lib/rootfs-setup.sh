@@ -7,7 +7,9 @@ apt-get update -qq
 pkgs=$(cat /etc/confine-e2e/required)
 : >/etc/confine-e2e/skipped-packages
 for p in $(cat /etc/confine-e2e/optional); do
-	if apt-cache policy "$p" 2>/dev/null | grep -q '^ *Candidate: [^(]'; then
+	# (Not "| grep -q": with pipefail, apt-cache's SIGPIPE would read as "missing".)
+	candidate=$(apt-cache policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+	if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then
 		pkgs="$pkgs $p"
 	else
 		echo "$p" >>/etc/confine-e2e/skipped-packages
