@@ -1,0 +1,232 @@
+// Runs inside run.sh once per GNOME version, with a booted container:
+// installs the extension, starts gnome-shell --headless, runs the scenarios.
+//
+//   node runner.mjs --version 48 --suite trixie --leader PID --zip ZIP --artifacts DIR --results FILE
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { Container, HOME } from './container.mjs';
+import { createContext, SHELL_UNIT, SkipError, UUID } from './context.mjs';
+import { GUEST_DIR, Shell } from './shell.mjs';
+import { sleep, waitFor } from './util.mjs';
+
+const LIB_DIR = path.dirname(fileURLToPath(import.meta.url));
+const SCENARIO_DIR = path.join(LIB_DIR, '..', 'scenarios');
+const DEFAULT_TEST_TIMEOUT_MS = 120_000;
+
+const { values: opts } = parseArgs({
+    options: {
+        version: { type: 'string' },
+        suite: { type: 'string' },
+        leader: { type: 'string' },
+        zip: { type: 'string' },
+        artifacts: { type: 'string' },
+        results: { type: 'string' },
+    },
+});
+const version = Number(opts.version);
+const container = new Container(Number(opts.leader));
+const shell = new Shell(container);
+const results = { passed: 0, failed: 0, skipped: 0, tests: [] };
+
+const t0 = Date.now();
+const stamp = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`.padStart(7);
+const say = msg => console.log(`[GNOME ${version} ${stamp()}] ${msg}`);
+
+async function must(r, what) {
+    const res = await r;
+    if (res.code !== 0)
+        throw new Error(`${what} failed (exit ${res.code}): ${(res.stderr || res.stdout).trim()}`);
+    return res.stdout;
+}
+
+/** Installs the zip, starts the headless shell, enables the extension. */
+async function startSession() {
+    await must(container.rootSh(`mkdir -p ${GUEST_DIR}`), 'mkdir guest dir');
+    for (const f of await fs.readdir(path.join(LIB_DIR, 'guest')))
+        await container.copyIn(path.join(LIB_DIR, 'guest', f), `${GUEST_DIR}/${f}`);
+
+    // Installed before the shell starts: extensions are scanned at startup.
+    await container.copyIn(opts.zip, `${HOME}/${path.basename(opts.zip)}`);
+    await must(container.sh(`gnome-extensions install --force ${HOME}/${path.basename(opts.zip)}`),
+        'gnome-extensions install');
+    say(`installed ${path.basename(opts.zip)}`);
+
+    // No gnome-session here: publish the session's variables to the user manager
+    // and D-Bus activation, so D-Bus-activated apps (the prefs window) find the display.
+    await must(container.sh('systemctl --user set-environment XDG_SESSION_TYPE=wayland XDG_CURRENT_DESKTOP=GNOME WAYLAND_DISPLAY=wayland-0 && ' +
+        'dbus-update-activation-environment --systemd XDG_SESSION_TYPE XDG_CURRENT_DESKTOP WAYLAND_DISPLAY'),
+    'setting the session environment');
+
+    const started = Date.now();
+    await must(container.sh(`systemd-run --user --unit=${SHELL_UNIT} --description='GNOME Shell (confine e2e)' ` +
+        '--setenv=XDG_SESSION_TYPE=wayland --setenv=XDG_CURRENT_DESKTOP=GNOME ' +
+        'gnome-shell --headless --wayland --no-x11 --unsafe-mode --virtual-monitor 1280x800'), 'starting gnome-shell');
+    await waitFor(async () => {
+        const active = await container.sh(`systemctl --user is-active ${SHELL_UNIT}`);
+        if (active.stdout.trim() === 'failed')
+            throw new Error('gnome-shell exited');
+        const r = await container.sh('gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus ' +
+            '--method org.freedesktop.DBus.NameHasOwner org.gnome.Shell');
+        return r.stdout.includes('true');
+    }, 60_000, 'org.gnome.Shell on the session bus');
+    await waitFor(() => shell.eval('!Main.layoutManager._startingUp'), 30_000, 'the shell to finish starting up');
+    say(`gnome-shell is up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    await shell.setupInput();
+
+    // The ExtensionState enum of this shell version, from its own source.
+    await shell.eval(`import('resource:///org/gnome/shell/misc/extensionUtils.js')
+        .then(m => { __e2e.ExtensionState = {...m.ExtensionState}; }); true`);
+    const extensionState = await waitFor(() => shell.eval('__e2e.ExtensionState ?? null'), 5000, 'ExtensionState');
+
+    await must(container.sh(`gnome-extensions enable ${UUID}`), 'gnome-extensions enable');
+    const ctx = createContext({
+        version, suite: opts.suite, container, shell, artifactsDir: opts.artifacts, extensionState,
+    });
+    // Wait until enabling has finished one way or another; scenario 01 judges the outcome.
+    const info = await waitFor(async () => {
+        const i = await ctx.extensionInfo();
+        return i.state !== undefined && i.state !== extensionState.ACTIVATING && i.state !== extensionState.INITIALIZED
+            ? i : null;
+    }, 15_000, 'the extension to leave the ACTIVATING/INITIALIZED state').catch(() => null);
+    const stateName = Object.entries(extensionState).find(([, v]) => v === info?.state)?.[0] ?? info?.state;
+    say(`enabled ${UUID}: state ${stateName}`);
+    return ctx;
+}
+
+async function loadScenarios() {
+    const only = process.env.CONFINE_E2E_ONLY;
+    const files = (await fs.readdir(SCENARIO_DIR)).filter(f => f.endsWith('.mjs')).sort()
+        .filter(f => !only || only.split(/[ ,]+/).some(o => f.includes(o)));
+    const scenarios = [];
+    for (const file of files) {
+        const mod = await import(pathToFileURL(path.join(SCENARIO_DIR, file)).href);
+        const base = file.replace(/\.mjs$/, '');
+        let tests = [];
+        if (Array.isArray(mod.tests))
+            tests = mod.tests;
+        else if (mod.tests && typeof mod.tests === 'object')
+            tests = Object.entries(mod.tests).map(([name, fn]) => ({ name, fn }));
+        if (typeof mod.default === 'function')
+            tests = [{ name: mod.title ?? base, fn: mod.default }, ...tests];
+        scenarios.push({
+            file: base,
+            versions: mod.versions,
+            timeoutMs: mod.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
+            tests: tests.map(t => ({ ...t, name: t.name ?? t.fn.name })),
+        });
+    }
+    return scenarios;
+}
+
+function applies(versions) {
+    return !versions || versions.map(Number).includes(version);
+}
+
+async function withTimeout(promise, ms, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    });
+    try {
+        return await Promise.race([promise, timeout]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+async function saveArtifacts(ctx) {
+    const dir = opts.artifacts;
+    await fs.mkdir(dir, { recursive: true });
+    const save = async (name, fn) => {
+        try {
+            await fs.writeFile(path.join(dir, name), await fn());
+        } catch (e) {
+            await fs.writeFile(path.join(dir, name), `could not collect: ${e.message}\n`);
+        }
+    };
+    await save('journal-shell.txt', () => must(container.rootSh(
+        `journalctl --no-pager -o short-monotonic _SYSTEMD_USER_UNIT=${SHELL_UNIT}`), 'journalctl'));
+    await save('journal-user.txt', () => must(container.rootSh('journalctl --no-pager -o short-monotonic _UID=1000'), 'journalctl'));
+    await save('journal-system.txt', () => must(container.rootSh('journalctl --no-pager -o short-monotonic -b'), 'journalctl'));
+    await save('user-units.txt', () => must(container.sh('systemctl --user list-units --all --no-pager'), 'list-units'));
+    await save('extension.json', async () => JSON.stringify({
+        info: ctx ? await ctx.extensionInfo().catch(e => e.message) : null,
+        errors: ctx ? await ctx.extensionErrors().catch(e => e.message) : null,
+        windows: await shell.windows().catch(e => e.message),
+    }, null, 2));
+    if (ctx)
+        await ctx.screenshot('final').catch(() => {});
+}
+
+async function main() {
+    let ctx;
+    const scenarios = await loadScenarios();
+    try {
+        ctx = await startSession();
+    } catch (e) {
+        say(`SETUP FAILED: ${e.message}`);
+        // Every test that would have run counts as failed.
+        for (const s of scenarios.filter(s => applies(s.versions))) {
+            for (const t of s.tests.filter(t => applies(t.versions))) {
+                results.failed++;
+                results.tests.push({ name: `${s.file}: ${t.name}`, status: 'failed', error: 'setup failed' });
+                console.log(`  FAIL ${s.file}: ${t.name} (not run: setup failed)`);
+            }
+        }
+        if (!results.failed)
+            results.failed = 1;
+        await saveArtifacts(null);
+        return;
+    }
+
+    for (const s of scenarios) {
+        if (!applies(s.versions)) {
+            say(`${s.file}: not for GNOME ${version}`);
+            continue;
+        }
+        for (const t of s.tests) {
+            const name = `${s.file}: ${t.name}`;
+            if (!applies(t.versions))
+                continue;
+            const started = Date.now();
+            try {
+                await withTimeout(Promise.resolve().then(() => t.fn(ctx)), t.timeoutMs ?? s.timeoutMs, name);
+                results.passed++;
+                results.tests.push({ name, status: 'passed' });
+                say(`ok   ${name} (${Date.now() - started} ms)`);
+            } catch (e) {
+                if (e instanceof SkipError) {
+                    results.skipped++;
+                    results.tests.push({ name, status: 'skipped', reason: e.message });
+                    say(`SKIP ${name}: ${e.message}`);
+                    continue;
+                }
+                results.failed++;
+                results.tests.push({ name, status: 'failed', error: e.stack ?? String(e) });
+                say(`FAIL ${name} (${Date.now() - started} ms)`);
+                console.log(String(e.stack ?? e).replace(/^/gm, '       '));
+                await ctx.screenshot(`FAIL-${s.file}-${t.name}`).catch(err => say(`(no screenshot: ${err.message})`));
+            }
+        }
+        // Leave the shell as the next scenario expects it: no overview, no menus.
+        await shell.eval('Main.overview.hide(); true').catch(() => {});
+        await sleep(300);
+    }
+    if (results.failed)
+        await saveArtifacts(ctx);
+}
+
+try {
+    await main();
+} catch (e) {
+    say(`runner crashed: ${e.stack ?? e}`);
+    results.failed++;
+}
+say(`${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}`);
+if (opts.results)
+    await fs.writeFile(opts.results, JSON.stringify(results, null, 2));
+process.exit(0);
