@@ -32,7 +32,13 @@ export function appIdOfDesktopId(desktopId: string): string {
     return desktopId.endsWith('.desktop') ? desktopId.slice(0, -'.desktop'.length) : desktopId;
 }
 
-/** Cuts an escaped id to `length` characters without splitting a \xNN sequence. */
+/** An escaped UTF-8 continuation byte (10xxxxxx): cutting before it would split a character. */
+const CONTINUATION_BYTE = /^\\x[89ab][0-9a-f]/;
+
+/**
+ * Cuts an escaped id to `length` characters without splitting a \xNN sequence or
+ * the bytes of one UTF-8 character, so the id still unescapes to valid text.
+ */
 function truncateEscaped(escaped: string, length: number): string {
     if (escaped.length <= length)
         return escaped;
@@ -40,6 +46,8 @@ function truncateEscaped(escaped: string, length: number): string {
     const lastEscape = escaped.lastIndexOf('\\', cut - 1);
     if (lastEscape >= 0 && lastEscape + 4 > cut)
         cut = lastEscape;
+    while (cut > 0 && CONTINUATION_BYTE.test(escaped.slice(cut)))
+        cut -= 4;
     return escaped.slice(0, cut);
 }
 
@@ -52,8 +60,9 @@ export function randomSuffix(random: () => number, count = RANDOM_LENGTH): strin
 }
 
 export function unitName(type: UnitType, desktopId: string, suffix: string): string {
-    if (!/^[A-Za-z0-9]+$/.test(suffix))
-        throw new Error(`unit suffix must be alphanumeric, got ${JSON.stringify(suffix)}`);
+    // Bounded so the name stays within UNIT_NAME_MAX whatever the id.
+    if (!/^[A-Za-z0-9]{1,64}$/.test(suffix))
+        throw new Error(`unit suffix must be 1 to 64 letters or digits, got ${JSON.stringify(suffix)}`);
     const prefix = `app-${LAUNCHER}-`;
     const tail = type === 'scope' ? `-${suffix}.scope` : `@${suffix}.service`;
     const room = UNIT_NAME_MAX - prefix.length - tail.length;
