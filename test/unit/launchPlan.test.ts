@@ -1,0 +1,138 @@
+// The systemd-run argument vector for a launch: scope or service, the options each
+// needs, and the profile's properties in catalogue order.
+
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+
+import {DESKTOP_ENVIRONMENT, buildLaunchPlan, type LaunchRequest} from '../../src/core/launchPlan.js';
+import {profileOf} from './fixtures.js';
+
+const RELAXED = profileOf({name: 'Relaxed', MemoryMax: '70%'}, 'relaxed');
+const STRICT = profileOf({name: 'Strict', MemoryMax: '70%', CPUQuota: '100%', NoNewPrivileges: true, PrivateTmp: true}, 'strict');
+const ALL_RESOURCES = profileOf({
+    name: 'Build', TasksMax: 512, IOWeight: '20', AllowedCPUs: '0-3,6', CPUWeight: 50, CPUQuota: '250%',
+    MemorySwapMax: '0', MemoryHigh: '6G', MemoryMax: '8G',
+}, 'build');
+
+function request(profile = RELAXED, extra: Partial<LaunchRequest> = {}): LaunchRequest {
+    return {desktopId: 'firefox-esr.desktop', appName: 'Firefox ESR', profile, suffix: 'abc123', ...extra};
+}
+
+describe('buildLaunchPlan', () => {
+    test('runs a resource-only profile in a scope', () => {
+        assert.deepEqual(buildLaunchPlan(request()), {
+            unitType: 'scope',
+            unitName: 'app-confine-firefox\\x2desr-abc123.scope',
+            description: 'Firefox ESR (Confine profile Relaxed)',
+            argv: [
+                'systemd-run', '--user', '--scope',
+                '--unit=app-confine-firefox\\x2desr-abc123.scope',
+                '--description=Firefox ESR (Confine profile Relaxed)',
+                '--collect', '--quiet',
+                '--property=MemoryMax=70%',
+                '--',
+            ],
+        });
+    });
+
+    test('passes every resource property in catalogue order', () => {
+        assert.deepEqual(buildLaunchPlan(request(ALL_RESOURCES)).argv.slice(3), [
+            '--unit=app-confine-firefox\\x2desr-abc123.scope',
+            '--description=Firefox ESR (Confine profile Build)',
+            '--collect', '--quiet',
+            '--property=MemoryMax=8G', '--property=MemoryHigh=6G', '--property=MemorySwapMax=0',
+            '--property=CPUQuota=250%', '--property=CPUWeight=50', '--property=AllowedCPUs=0-3,6',
+            '--property=IOWeight=20', '--property=TasksMax=512',
+            '--',
+        ]);
+    });
+
+    test('runs a profile with sandbox options as a transient service that returns at once', () => {
+        assert.deepEqual(buildLaunchPlan(request(STRICT)), {
+            unitType: 'service',
+            unitName: 'app-confine-firefox\\x2desr@abc123.service',
+            description: 'Firefox ESR (Confine profile Strict)',
+            argv: [
+                'systemd-run', '--user', '--same-dir',
+                '--unit=app-confine-firefox\\x2desr@abc123.service',
+                '--description=Firefox ESR (Confine profile Strict)',
+                '--collect', '--quiet',
+                '--property=MemoryMax=70%', '--property=CPUQuota=100%',
+                '--property=NoNewPrivileges=yes', '--property=PrivateTmp=yes',
+                '--',
+            ],
+        });
+    });
+
+    test('hands the desktop environment to a service by name, never by value', () => {
+        const {argv} = buildLaunchPlan(request(STRICT, {passEnvironment: DESKTOP_ENVIRONMENT}));
+        assert.deepEqual(argv.slice(0, 3 + DESKTOP_ENVIRONMENT.length), [
+            'systemd-run', '--user', '--same-dir',
+            '--setenv=DISPLAY', '--setenv=WAYLAND_DISPLAY', '--setenv=XAUTHORITY', '--setenv=XDG_SESSION_TYPE',
+            '--setenv=XDG_CURRENT_DESKTOP', '--setenv=XDG_ACTIVATION_TOKEN', '--setenv=DESKTOP_STARTUP_ID',
+            '--setenv=GIO_LAUNCHED_DESKTOP_FILE', '--setenv=DBUS_SESSION_BUS_ADDRESS', '--setenv=LANG',
+            '--setenv=LANGUAGE', '--setenv=LC_ALL',
+        ]);
+        assert.equal(argv[3 + DESKTOP_ENVIRONMENT.length], '--unit=app-confine-firefox\\x2desr@abc123.service');
+    });
+
+    test('keeps a service attached for `confine run` and `confine shell`', () => {
+        const argvOf = (serviceAttachment: LaunchRequest['serviceAttachment']) =>
+            buildLaunchPlan(request(STRICT, {serviceAttachment, passEnvironment: ['TERM']})).argv.slice(0, 7);
+        assert.deepEqual(argvOf('detached'), ['systemd-run', '--user', '--same-dir', '--setenv=TERM',
+            '--unit=app-confine-firefox\\x2desr@abc123.service', '--description=Firefox ESR (Confine profile Strict)', '--collect']);
+        assert.deepEqual(argvOf('pipe'), ['systemd-run', '--user', '--same-dir', '--wait', '--pipe', '--setenv=TERM',
+            '--unit=app-confine-firefox\\x2desr@abc123.service']);
+        assert.deepEqual(argvOf('pty'), ['systemd-run', '--user', '--same-dir', '--wait', '--pty', '--setenv=TERM',
+            '--unit=app-confine-firefox\\x2desr@abc123.service']);
+    });
+
+    test('a scope inherits the caller\'s environment and ignores service options', () => {
+        const plain = buildLaunchPlan(request());
+        const withOptions = buildLaunchPlan(request(RELAXED, {passEnvironment: DESKTOP_ENVIRONMENT, serviceAttachment: 'pty'}));
+        assert.deepEqual(withOptions, plain);
+    });
+
+    test('refuses an environment variable name that is not one', () => {
+        for (const name of ['A=B', '1X', 'X Y', '', 'X;Y', '--scope', 'PATH\n'])
+            assert.throws(() => buildLaunchPlan(request(STRICT, {passEnvironment: [name]})), /not an environment variable name/, name);
+    });
+
+    test('uses the given systemd-run path', () => {
+        assert.equal(buildLaunchPlan(request(RELAXED, {systemdRun: '/usr/bin/systemd-run'})).argv[0], '/usr/bin/systemd-run');
+    });
+
+    test('ends the options with "--" so the app\'s argv cannot be read as options', () => {
+        for (const profile of [RELAXED, STRICT, ALL_RESOURCES, profileOf({})]) {
+            const {argv} = buildLaunchPlan(request(profile));
+            assert.equal(argv.at(-1), '--');
+            assert.equal(argv.indexOf('--'), argv.length - 1);
+        }
+    });
+
+    test('runs an empty profile in a scope with no properties', () => {
+        assert.deepEqual(buildLaunchPlan(request(profileOf({name: 'Watch only'}))).argv, [
+            'systemd-run', '--user', '--scope', '--unit=app-confine-firefox\\x2desr-abc123.scope',
+            '--description=Firefox ESR (Confine profile Watch only)', '--collect', '--quiet', '--',
+        ]);
+    });
+
+    test('keeps control characters out of the description and bounds its length', () => {
+        assert.equal(buildLaunchPlan(request(RELAXED, {appName: 'Evil\nApp\r\n\u0000x'})).description,
+            'Evil App x (Confine profile Relaxed)');
+        assert.equal(buildLaunchPlan(request(RELAXED, {appName: ''})).description,
+            'firefox-esr.desktop (Confine profile Relaxed)');
+        const long = buildLaunchPlan(request(RELAXED, {appName: 'n'.repeat(500)})).description;
+        assert.equal(long, `${'n'.repeat(199)}…`);
+        assert.equal(buildLaunchPlan(request(RELAXED, {appName: '\n'})).description, '(Confine profile Relaxed)');
+    });
+
+    test('carries hostile app names and ids as single arguments', () => {
+        const plan = buildLaunchPlan(request(RELAXED, {desktopId: 'x --property=User=root.desktop', appName: '-p User=root'}));
+        assert.deepEqual(plan.argv.slice(3, 5), [
+            '--unit=app-confine-x\\x20\\x2d\\x2dproperty\\x3dUser\\x3droot-abc123.scope',
+            '--description=-p User=root (Confine profile Relaxed)',
+        ]);
+        assert.equal(plan.argv.length, 9);
+    });
+});
