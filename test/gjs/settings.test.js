@@ -1,0 +1,125 @@
+// Settings values as GSettings really delivers them: GVariants of any type inside
+// the a{sv} of a profile, unpacked by gjs, then judged by the core. Runs with
+// GSETTINGS_BACKEND=memory and the schema the build compiled (see run.sh).
+
+import GLib from 'gi://GLib';
+import Gio from 'gi://Gio';
+
+import {resolveProfile} from '../../dist/extension/core/resolution.js';
+import {validateProfile} from '../../dist/extension/core/validation.js';
+import {assertDeepEqual, assertEqual, assertTrue, run, test} from './harness.js';
+
+const SCHEMA_ID = 'org.gnome.shell.extensions.confine';
+
+function freshSettings() {
+    const settings = new Gio.Settings({schema_id: SCHEMA_ID});
+    for (const key of settings.settings_schema.list_keys())
+        settings.reset(key);
+    return settings;
+}
+
+/** Stores one profile whose properties are the given GVariants and reads it back. */
+function roundTrip(properties) {
+    const settings = freshSettings();
+    settings.set_value('profiles', new GLib.Variant('a{sa{sv}}', {probe: properties}));
+    return settings.get_value('profiles').recursiveUnpack().probe;
+}
+
+function validated(properties) {
+    return validateProfile('probe', roundTrip(properties));
+}
+
+/** Profile.properties is a Map; compare it as entries. */
+function summary(check) {
+    if (!check.ok)
+        return {errors: check.errors};
+    return {id: check.profile.id, name: check.profile.name, properties: [...check.profile.properties]};
+}
+
+test('the schema defaults are the ssc modes and validate as they are', () => {
+    const settings = freshSettings();
+    const profiles = settings.get_value('profiles').recursiveUnpack();
+    assertDeepEqual(Object.keys(profiles).sort(), ['relaxed', 'strict'], 'default profile ids');
+    assertDeepEqual(summary(validateProfile('relaxed', profiles.relaxed)),
+        {id: 'relaxed', name: 'Relaxed', properties: [['MemoryMax', '70%']]}, 'relaxed');
+    assertDeepEqual(summary(validateProfile('strict', profiles.strict)), {
+        id: 'strict', name: 'Strict',
+        properties: [['MemoryMax', '70%'], ['CPUQuota', '100%'], ['NoNewPrivileges', 'yes'], ['PrivateTmp', 'yes']],
+    }, 'strict');
+    assertDeepEqual(settings.get_value('app-profiles').recursiveUnpack(), {}, 'app-profiles');
+    assertEqual(settings.get_string('default-profile'), '', 'default-profile');
+    assertEqual(settings.get_string('on-failure'), 'launch-unconfined', 'on-failure');
+});
+
+test('integers of any GVariant width and decimal strings are accepted for weights and task counts', () => {
+    for (const type of ['y', 'n', 'q', 'i', 'u', 'x', 't']) {
+        assertDeepEqual(summary(validated({CPUWeight: new GLib.Variant(type, 50), TasksMax: new GLib.Variant(type, 100)})),
+            {id: 'probe', name: 'probe', properties: [['CPUWeight', '50'], ['TasksMax', '100']]}, `type ${type}`);
+    }
+    assertDeepEqual(summary(validated({IOWeight: new GLib.Variant('s', '10000')})),
+        {id: 'probe', name: 'probe', properties: [['IOWeight', '10000']]}, 'string weight');
+});
+
+test('a value of the wrong GVariant type is rejected with a message naming the property', () => {
+    const cases = [
+        [{PrivateTmp: new GLib.Variant('s', 'true')}, 'PrivateTmp', 'PrivateTmp must be a true/false value, not text "true".'],
+        [{NoNewPrivileges: new GLib.Variant('i', 1)}, 'NoNewPrivileges', 'NoNewPrivileges must be a true/false value, not a number 1.'],
+        [{MemoryMax: new GLib.Variant('i', 4)}, 'MemoryMax',
+            'MemoryMax must be text holding a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity", not a number.'],
+        [{MemoryMax: new GLib.Variant('b', true)}, 'MemoryMax',
+            'MemoryMax must be text holding a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity", not a true/false value.'],
+        [{MemoryMax: new GLib.Variant('as', ['4G'])}, 'MemoryMax',
+            'MemoryMax must be text holding a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity", not a list.'],
+        [{MemoryMax: new GLib.Variant('a{sv}', {value: new GLib.Variant('s', '4G')})}, 'MemoryMax',
+            'MemoryMax must be text holding a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity", not a dictionary.'],
+        [{CPUQuota: new GLib.Variant('d', 150)}, 'CPUQuota',
+            'CPUQuota: 150 is not a CPU percentage above 0% (100% is one full CPU, 200% two).'],
+        [{CPUWeight: new GLib.Variant('d', 1.5)}, 'CPUWeight', 'CPUWeight: 1.5 is not a whole number from 1 to 10000 (the default is 100).'],
+        [{CPUWeight: new GLib.Variant('i', -5)}, 'CPUWeight', 'CPUWeight: -5 is not a whole number from 1 to 10000 (the default is 100).'],
+        [{TasksMax: new GLib.Variant('(s)', ['10'])}, 'TasksMax',
+            'TasksMax: a list is not a number of tasks of 1 or more, a percentage (like 10%) or "infinity".'],
+        [{AllowedCPUs: new GLib.Variant('ai', [0, 1])}, 'AllowedCPUs',
+            'AllowedCPUs: a list is not a list of CPU numbers and ranges such as 0-3,6 (CPUs 0 to 8191).'],
+        [{name: new GLib.Variant('b', true)}, 'name', 'The profile name must be text, not a true/false value.'],
+    ];
+    for (const [properties, property, message] of cases)
+        assertDeepEqual(summary(validated(properties)), {errors: [{property, message}]}, property);
+    const bytes = validated({MemoryMax: new GLib.Variant('ay', [0x34, 0x47])});
+    assertTrue(!bytes.ok && bytes.errors.length === 1 && bytes.errors[0].property === 'MemoryMax', 'a byte array was accepted');
+});
+
+test('hostile strings and unknown properties stored in settings are rejected', () => {
+    const check = validated({
+        MemoryMax: new GLib.Variant('s', '1G -p User=root'),
+        CPUQuota: new GLib.Variant('s', '70%;rm -rf ~'),
+        TasksMax: new GLib.Variant('s', '-5'),
+        MemoryHigh: new GLib.Variant('s', '99999999999999999999T'),
+        MemorySwapMax: new GLib.Variant('s', ''),
+        User: new GLib.Variant('s', 'root'),
+        ExecStartPre: new GLib.Variant('s', '/bin/sh -c id'),
+    });
+    assertTrue(!check.ok, 'the hostile profile was accepted');
+    assertDeepEqual(check.errors.map(error => error.property).sort(),
+        ['CPUQuota', 'ExecStartPre', 'MemoryHigh', 'MemoryMax', 'MemorySwapMax', 'TasksMax', 'User'], 'properties at fault');
+});
+
+test('resolution works on the values GSettings returns', () => {
+    const settings = freshSettings();
+    settings.set_value('app-profiles', new GLib.Variant('a{ss}', {'firefox-esr.desktop': 'strict', 'org.gnome.gedit.desktop': ''}));
+    settings.set_string('default-profile', 'relaxed');
+    const current = {
+        profiles: settings.get_value('profiles').recursiveUnpack(),
+        assignments: settings.get_value('app-profiles').recursiveUnpack(),
+        defaultProfile: settings.get_string('default-profile'),
+    };
+    const firefox = resolveProfile('firefox-esr', current);
+    assertEqual(firefox.kind, 'confined', 'firefox kind');
+    assertEqual(firefox.profile.id, 'strict', 'firefox profile');
+    assertEqual(firefox.source, 'assignment', 'firefox source');
+    assertDeepEqual(resolveProfile('org.gnome.gedit.desktop', current),
+        {kind: 'unconfined', explanation: 'org.gnome.gedit.desktop is set to run without confinement.'}, 'gedit');
+    const other = resolveProfile('org.gnome.Calculator.desktop', current);
+    assertEqual(other.kind === 'confined' && `${other.source}:${other.profile.id}`, 'default:relaxed', 'calculator');
+});
+
+run('settings');
