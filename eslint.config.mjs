@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const restrict = (...patterns) => ({
-    'no-restricted-imports': ['error', {patterns: patterns.map(([regex, message]) => ({regex, message}))}],
+    'no-restricted-imports': ['error', {patterns: patterns.map(([regex, message]) => ({regex, message, caseSensitive: true}))}],
 });
 
 const GTK = ['^gi://(Gtk|Gdk|Adw)(\\?.*)?$', 'Shell code runs in gnome-shell: Gtk, Gdk and Adw must not be imported there.'];

@@ -1,0 +1,207 @@
+// Redirects app launches into confined units.
+//
+// Every launch path of the shell (app grid, dash, search, Dash to Dock, the icon
+// menu, Super+N) ends in one of five Shell.App methods. They call each other in C,
+// where a JS override is not seen, so each entry point is patched on its own.
+
+import type Gio from 'gi://Gio';
+import type GioUnix from 'gi://GioUnix';
+import Shell from 'gi://Shell';
+import {InjectionManager} from 'resource:///org/gnome/shell/extensions/extension.js';
+
+import {DESKTOP_ENVIRONMENT, buildLaunchPlan} from '../core/launchPlan.js';
+import {findProperty} from '../core/properties.js';
+import {resolveProfile, type ConfinementSettings} from '../core/resolution.js';
+import {randomSuffix} from '../core/unitName.js';
+import type {Profile} from '../core/validation.js';
+import {ConfinedLauncher, LaunchFailure, type LaunchTarget} from './confinedLaunch.js';
+import type {Notifier} from './notifier.js';
+import {UserManager} from './userManager.js';
+
+type Request = Omit<LaunchTarget, 'app'>;
+
+/** Unpacks the settings; the core validates every value, so nothing is trusted here. */
+function readConfinementSettings(settings: Gio.Settings): ConfinementSettings {
+    return {
+        profiles: settings.get_value('profiles').recursiveUnpack() as Record<string, unknown>,
+        assignments: settings.get_value('app-profiles').deepUnpack() as Record<string, string>,
+        defaultProfile: settings.get_string('default-profile'),
+    };
+}
+
+function prefersDiscreteGpu(app: Shell.App, preference: Shell.AppLaunchGpu): boolean {
+    if (preference === Shell.AppLaunchGpu.APP_PREF)
+        return (app.get_app_info() as GioUnix.DesktopAppInfo).get_boolean('PrefersNonDefaultGPU');
+    return preference === Shell.AppLaunchGpu.DISCRETE;
+}
+
+/** Properties of the profile that this systemd is too old to know. */
+function unsupportedProperties(profile: Profile, systemdVersion: number): string[] {
+    return [...profile.properties.keys()].filter(name => (findProperty(name)?.since ?? 0) > systemdVersion);
+}
+
+export class Launcher {
+    readonly #settings: Gio.Settings;
+    readonly #notifier: Notifier;
+    readonly #injections = new InjectionManager();
+    readonly #userManager = new UserManager();
+    readonly #confinedLauncher = new ConfinedLauncher(this.#userManager);
+    /** Apps whose confined launch is under way: a second click must not start another. */
+    readonly #pending = new Set<string>();
+
+    constructor(settings: Gio.Settings, notifier: Notifier) {
+        this.#settings = settings;
+        this.#notifier = notifier;
+        this.#patch();
+    }
+
+    destroy(): void {
+        this.#injections.clear();
+        this.#confinedLauncher.destroy();
+        this.#userManager.destroy();
+        this.#pending.clear();
+    }
+
+    #patch(): void {
+        // The overrides run with `this` bound to the Shell.App; `launcher` is us.
+        // eslint-disable-next-line @typescript-eslint/no-this-alias
+        const launcher = this;
+        const proto = Shell.App.prototype;
+
+        this.#injections.overrideMethod(proto, 'activate', original => function (this: Shell.App) {
+            if (!launcher.#activate(this, {action: null, timestamp: 0, workspace: -1, discreteGpu: false},
+                () => original.call(this)))
+                original.call(this);
+        });
+
+        this.#injections.overrideMethod(proto, 'activate_full', original =>
+            function (this: Shell.App, workspace: number, timestamp: number) {
+                if (!launcher.#activate(this, {action: null, timestamp, workspace, discreteGpu: false},
+                    () => original.call(this, workspace, timestamp)))
+                    original.call(this, workspace, timestamp);
+            });
+
+        this.#injections.overrideMethod(proto, 'open_new_window', original =>
+            function (this: Shell.App, workspace: number) {
+                if (!launcher.#openNewWindow(this, workspace, () => original.call(this, workspace)))
+                    original.call(this, workspace);
+            });
+
+        this.#injections.overrideMethod(proto, 'launch', original =>
+            function (this: Shell.App, timestamp: number, workspace: number, gpuPreference: Shell.AppLaunchGpu) {
+                const stock = () => original.call(this, timestamp, workspace, gpuPreference);
+                const request = {action: null, timestamp, workspace, discreteGpu: false};
+                if (this.get_app_info())
+                    request.discreteGpu = prefersDiscreteGpu(this, gpuPreference);
+                return launcher.#intercept(this, request, stock) ? true : stock();
+            });
+
+        this.#injections.overrideMethod(proto, 'launch_action', original =>
+            function (this: Shell.App, action: string, timestamp: number, workspace: number) {
+                if (!launcher.#intercept(this, {action, timestamp, workspace, discreteGpu: false},
+                    () => original.call(this, action, timestamp, workspace)))
+                    original.call(this, action, timestamp, workspace);
+            });
+    }
+
+    /** activate(): a running app is focused as stock does; only a stopped one is launched. */
+    #activate(app: Shell.App, request: Request, stock: () => void): boolean {
+        if (app.state !== Shell.AppState.STOPPED)
+            return false;
+        if (this.#pending.has(app.get_id()))
+            return true;
+        return this.#intercept(app, {...request, discreteGpu: !!app.get_app_info() &&
+            prefersDiscreteGpu(app, Shell.AppLaunchGpu.APP_PREF)}, stock);
+    }
+
+    /** open_new_window() as shell_app_open_new_window decides, with the spawning paths confined. */
+    #openNewWindow(app: Shell.App, workspace: number, stock: () => void): boolean {
+        const info = app.get_app_info() as GioUnix.DesktopAppInfo | null;
+        if (!info)
+            return false;
+        if (info.list_actions().includes('new-window'))
+            return this.#intercept(app, {action: 'new-window', timestamp: 0, workspace, discreteGpu: false}, stock);
+        // A running app with an app.new-window action gets it over D-Bus: nothing is spawned.
+        if (app.state === Shell.AppState.RUNNING && app.action_group?.has_action('app.new-window'))
+            return false;
+        return this.#intercept(app, {action: null, timestamp: 0, workspace,
+            discreteGpu: prefersDiscreteGpu(app, Shell.AppLaunchGpu.APP_PREF)}, stock);
+    }
+
+    /**
+     * Takes the launch over when the app has a profile. Returns false to let the stock
+     * method run. Never throws into the shell: an unexpected error means stock behaviour.
+     */
+    #intercept(app: Shell.App, request: Request, stock: () => void): boolean {
+        try {
+            if (!app.get_app_info() || !app.get_id())
+                return false;
+            const resolution = resolveProfile(app.get_id(), readConfinementSettings(this.#settings));
+            switch (resolution.kind) {
+            case 'unconfined':
+                return false;
+            case 'invalid':
+                return this.#fail(app, resolution.profileId,
+                    `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null);
+            case 'confined':
+                this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
+                return true;
+            }
+        } catch (error) {
+            console.error(`Confine: could not confine ${app.get_id()}, launching it the stock way:`, error);
+        }
+        return false;
+    }
+
+    async #launchConfined(app: Shell.App, target: LaunchTarget, profile: Profile, stock: () => void): Promise<void> {
+        const id = app.get_id();
+        this.#pending.add(id);
+        try {
+            const plan = buildLaunchPlan({
+                desktopId: id,
+                appName: app.get_name(),
+                profile,
+                suffix: randomSuffix(Math.random),
+                passEnvironment: DESKTOP_ENVIRONMENT,
+            });
+            const version = await this.#userManager.version();
+            const unsupported = unsupportedProperties(profile, version);
+            if (unsupported.length > 0)
+                throw new LaunchFailure(`systemd ${version} does not support ${unsupported.join(', ')}`);
+            await this.#confinedLauncher.launch(target, plan);
+            if (this.#settings.get_boolean('notify-confined-launch')) {
+                this.#notifier.notify(`${app.get_name()} runs confined`,
+                    `Profile “${profile.name}”, unit ${plan.unitName}`, {transient: true});
+            }
+        } catch (error) {
+            if (!(error instanceof Error) || error.message === 'Confine was disabled during the launch')
+                return;
+            if (!(error instanceof LaunchFailure))
+                console.error(`Confine: launching ${id} failed:`, error);
+            this.#fail(app, profile.name, error.message, stock);
+        } finally {
+            this.#pending.delete(id);
+        }
+    }
+
+    /**
+     * Applies the on-failure policy and tells the user. With `stock` the launch was
+     * already ours, so the fallback runs here; without it the caller runs it when
+     * this returns false.
+     */
+    #fail(app: Shell.App, profile: string, reason: string, stock: (() => void) | null): boolean {
+        const refuse = this.#settings.get_string('on-failure') === 'refuse';
+        const title = refuse
+            ? `${app.get_name()} was not started`
+            : `${app.get_name()} was started without confinement`;
+        const advice = refuse
+            ? 'Fix the profile in Confine’s preferences, or set “If confinement fails” to launch unconfined.'
+            : 'It runs without the limits of its profile. Fix the profile in Confine’s preferences.';
+        this.#notifier.notify(title, `Profile “${profile}”: ${reason}\n${advice}`);
+        if (refuse)
+            return true;
+        if (stock)
+            stock();
+        return false;
+    }
+}

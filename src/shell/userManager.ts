@@ -1,0 +1,149 @@
+// The systemd user manager, seen from the shell over D-Bus.
+//
+// A confined launch spawns systemd-run, which asks the manager for a unit and
+// only then runs the app. The shell learns how that went from the manager's
+// JobRemoved signal, which it only sends to subscribed clients. Subscribing on
+// the shell's shared session connection would outlive us and affect others, so
+// this keeps a private connection: closing it ends the subscription.
+
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+
+const SYSTEMD_NAME = 'org.freedesktop.systemd1';
+const SYSTEMD_PATH = '/org/freedesktop/systemd1';
+const MANAGER_INTERFACE = 'org.freedesktop.systemd1.Manager';
+const CALL_TIMEOUT_MS = 5000;
+
+/** How a unit's start job ended: "done" is success; anything else is systemd's reason. */
+export type JobResult = string;
+
+type JobListener = (result: JobResult) => void;
+
+export class UserManagerUnavailable extends Error {}
+
+export class UserManager {
+    #connection: Gio.DBusConnection | null = null;
+    #connecting: Promise<Gio.DBusConnection> | null = null;
+    #signalId = 0;
+    #listeners = new Map<string, JobListener>();
+    #cancellable = new Gio.Cancellable();
+    #destroyed = false;
+
+    /** Resolves with the manager's systemd version once it answered, or throws UserManagerUnavailable. */
+    async version(): Promise<number> {
+        const connection = await this.#connect();
+        const reply = await this.#call(connection, 'org.freedesktop.DBus.Properties', 'Get',
+            new GLib.Variant('(ss)', [MANAGER_INTERFACE, 'Version']), '(v)');
+        const [value] = reply.recursiveUnpack() as [string];
+        const major = Number.parseInt(String(value), 10);
+        if (!Number.isFinite(major))
+            throw new UserManagerUnavailable(`the user manager reported an unreadable version "${value}"`);
+        return major;
+    }
+
+    /**
+     * Calls `listener` once with the result of the start job of `unitName`.
+     * Register before spawning systemd-run so the signal cannot be missed.
+     */
+    watchUnit(unitName: string, listener: JobListener): void {
+        this.#listeners.set(unitName, listener);
+    }
+
+    forgetUnit(unitName: string): void {
+        this.#listeners.delete(unitName);
+    }
+
+    /**
+     * A round trip to the manager. Its reply comes after every signal the manager sent
+     * before it, so once this resolves a JobRemoved that was due has been delivered.
+     */
+    async sync(): Promise<void> {
+        const connection = await this.#connect();
+        await this.#call(connection, 'org.freedesktop.DBus.Peer', 'Ping', null, null);
+    }
+
+    destroy(): void {
+        this.#destroyed = true;
+        this.#cancellable.cancel();
+        this.#listeners.clear();
+        if (this.#connection) {
+            if (this.#signalId)
+                this.#connection.signal_unsubscribe(this.#signalId);
+            this.#connection.close(null, null);
+        }
+        this.#connection = null;
+        this.#signalId = 0;
+    }
+
+    #connect(): Promise<Gio.DBusConnection> {
+        if (this.#connection)
+            return Promise.resolve(this.#connection);
+        this.#connecting ??= this.#open().finally(() => {
+            this.#connecting = null;
+        });
+        return this.#connecting;
+    }
+
+    async #open(): Promise<Gio.DBusConnection> {
+        const address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, null);
+        const connection = await new Promise<Gio.DBusConnection>((resolve, reject) => {
+            Gio.DBusConnection.new_for_address(address,
+                Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+                null, this.#cancellable, (_source, result) => {
+                    try {
+                        resolve(Gio.DBusConnection.new_for_address_finish(result));
+                    } catch (error) {
+                        reject(new UserManagerUnavailable(`cannot reach the session bus: ${(error as Error).message}`));
+                    }
+                });
+        });
+        if (this.#destroyed) {
+            connection.close(null, null);
+            throw new UserManagerUnavailable('Confine was disabled');
+        }
+        this.#signalId = connection.signal_subscribe(SYSTEMD_NAME, MANAGER_INTERFACE, 'JobRemoved',
+            SYSTEMD_PATH, null, Gio.DBusSignalFlags.NONE,
+            (_connection, _sender, _path, _interface, _signal, parameters) => {
+                const [, , unit, result] = parameters.deepUnpack() as [number, string, string, string];
+                const listener = this.#listeners.get(unit);
+                if (listener) {
+                    this.#listeners.delete(unit);
+                    listener(result);
+                }
+            });
+        try {
+            await this.#call(connection, MANAGER_INTERFACE, 'Subscribe', null, null);
+        } catch (error) {
+            connection.signal_unsubscribe(this.#signalId);
+            this.#signalId = 0;
+            connection.close(null, null);
+            throw error;
+        }
+        this.#connection = connection;
+        // The bus going away (the user manager restarting the session bus) must not
+        // leave a dead connection behind for every later launch.
+        connection.connect('closed', () => {
+            if (this.#connection === connection) {
+                this.#connection = null;
+                this.#signalId = 0;
+            }
+        });
+        return connection;
+    }
+
+    #call(connection: Gio.DBusConnection, iface: string, method: string,
+        parameters: GLib.Variant | null, replyType: string | null): Promise<GLib.Variant> {
+        return new Promise((resolve, reject) => {
+            connection.call(SYSTEMD_NAME, SYSTEMD_PATH, iface, method, parameters,
+                replyType ? new GLib.VariantType(replyType) : null,
+                Gio.DBusCallFlags.NO_AUTO_START, CALL_TIMEOUT_MS, this.#cancellable, (_source, result) => {
+                    try {
+                        resolve(connection.call_finish(result));
+                    } catch (error) {
+                        reject(new UserManagerUnavailable(
+                            `the systemd user manager did not answer (${(error as Error).message})`));
+                    }
+                });
+        });
+    }
+}
