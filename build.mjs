@@ -39,7 +39,8 @@ mkdirSync(EXTENSION_DIR, {recursive: true});
 // The extension: every module under src/ except the command line, file by file.
 await esbuild.build({
     ...common,
-    entryPoints: filesUnder('src', path => path.endsWith('.ts') && !path.startsWith(join('src', 'cli'))),
+    // Declaration files (.d.ts) only feed the type checker; they would build to empty modules.
+    entryPoints: filesUnder('src', path => path.endsWith('.ts') && !path.endsWith('.d.ts') && !path.startsWith(join('src', 'cli'))),
     outdir: EXTENSION_DIR,
     outbase: 'src',
     bundle: false,
