@@ -1,0 +1,66 @@
+// Running a launch plan and waiting for the command, the way a shell waits for a job.
+
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+
+import type {LaunchPlan} from '../core/launchPlan.js';
+import {signalStatus} from './exitStatus.js';
+import {addSignalHandler} from './unixSignals.js';
+import type {UserManager} from './userManager.js';
+
+const SIGHUP = 1;
+const SIGINT = 2;
+const SIGTERM = 15;
+
+/** True when the file descriptor is a terminal (read from /proc: gjs has no isatty). */
+export function isTerminal(fd: number): boolean {
+    try {
+        return /^\/dev\/(pts\/\d+|tty\w*|console)$/.test(GLib.file_read_link(`/proc/self/fd/${fd}`));
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * Spawns systemd-run with `argv` (the plan's argv and the command) on our own stdin,
+ * stdout and stderr, and returns the exit status to pass on: the command's, or 128+N
+ * when it was killed by signal N.
+ *
+ * Signals to this process must not leave the command behind:
+ * - SIGTERM and SIGHUP (a closed terminal, `kill`) are handed on: to the command itself
+ *   in a scope, whose process systemd-run became; to every process of a service
+ *   through the user manager.
+ * - Ctrl-C's SIGINT already reaches a scope's command, which is in our foreground
+ *   process group; a service is outside it, so the service gets it through the
+ *   manager. (A service on a pty of its own sees Ctrl-C as a keystroke instead.)
+ * Either way this process keeps waiting, so the terminal is handed back only once the
+ * command has ended.
+ */
+export function runAndWait(argv: readonly string[], plan: LaunchPlan, manager: UserManager): number {
+    const child = Gio.Subprocess.new([...argv], Gio.SubprocessFlags.NONE);
+    const loop = new GLib.MainLoop(null, false);
+
+    const handOn = (signal: number) => {
+        if (plan.unitType === 'scope') {
+            if (signal !== SIGINT)
+                child.send_signal(signal);
+            return;
+        }
+        try {
+            manager.killUnit(plan.unitName, signal);
+        } catch {
+            // The unit is already gone or not yet started: systemd-run reports either.
+        }
+    };
+    const sources = [SIGHUP, SIGINT, SIGTERM].map(signal => addSignalHandler(GLib.PRIORITY_HIGH, signal, () => {
+        handOn(signal);
+        return GLib.SOURCE_CONTINUE;
+    }));
+
+    child.wait_async(null, () => loop.quit());
+    loop.run();
+    for (const source of sources)
+        GLib.source_remove(source);
+
+    return child.get_if_exited() ? child.get_exit_status() : signalStatus(child.get_term_sig());
+}

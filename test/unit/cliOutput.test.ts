@@ -1,0 +1,98 @@
+import {strict as assert} from 'node:assert';
+import {test} from 'node:test';
+
+import {commandName, formatCommandLine} from '../../src/cli/commandLine.js';
+import {serviceEnvironment} from '../../src/cli/environment.js';
+import {formatProfiles, formatShow} from '../../src/cli/report.js';
+import {appliedValue, formatBytes, formatCpuMask, formatUnit, propertiesToRead} from '../../src/cli/unitStatus.js';
+import {buildLaunchPlan} from '../../src/core/launchPlan.js';
+import {findProperty, type PropertySpec} from '../../src/core/properties.js';
+import {resolveProfile} from '../../src/core/resolution.js';
+
+function spec(name: string): PropertySpec {
+    const found = findProperty(name);
+    assert.ok(found);
+    return found;
+}
+
+test('command lines are printed so a shell reads back the same words', () => {
+    assert.equal(formatCommandLine(['systemd-run', '--user', '--property=CPUQuota=100%', '--', 'sh', '-c', "echo 'hi' $HOME"]),
+        `systemd-run --user --property=CPUQuota=100% -- sh -c 'echo '\\''hi'\\'' $HOME'`);
+    assert.equal(formatCommandLine(['--unit=app-confine-a\\x2db-x.scope', '']), `'--unit=app-confine-a\\x2db-x.scope' ''`);
+    assert.equal(commandName('/usr/bin/python3'), 'python3');
+    assert.equal(commandName('ls'), 'ls');
+});
+
+test('a service gets the caller\'s variables by name, except those systemd sets per service', () => {
+    assert.deepEqual(serviceEnvironment(['PATH', 'HOME', 'INVOCATION_ID', 'JOURNAL_STREAM', 'BASH_FUNC_x%%', 'PATH', '1X', 'LANG']),
+        ['HOME', 'LANG', 'PATH']);
+});
+
+test('the sizes, quota and CPUs systemd reports read like profile values', () => {
+    assert.equal(formatBytes(512), '512B');
+    assert.equal(formatBytes(2 ** 30), '1G');
+    assert.equal(formatBytes(0.7 * 16 * 2 ** 30), '11.2G');
+    assert.equal(formatCpuMask(Uint8Array.from([0b01001111])), '0-3,6');
+    assert.equal(formatCpuMask([0, 1]), '8');
+    assert.equal(appliedValue(spec('MemoryMax'), {MemoryMax: 2 ** 64}), null, 'infinity is no limit');
+    assert.equal(appliedValue(spec('MemoryMax'), {MemoryMax: 4 * 2 ** 30}), '4G');
+    assert.equal(appliedValue(spec('CPUQuota'), {CPUQuotaPerSecUSec: 1_500_000}), '150%');
+    assert.equal(appliedValue(spec('TasksMax'), {TasksMax: 4915}), '4915');
+    assert.equal(appliedValue(spec('PrivateTmp'), {PrivateTmp: true}), 'yes');
+    assert.equal(appliedValue(spec('PrivateTmp'), {PrivateTmp: false}), null);
+    assert.equal(appliedValue(spec('ProtectHome'), {ProtectHome: 'no'}), null);
+    assert.equal(appliedValue(spec('ProtectHome'), {ProtectHome: 'read-only'}), 'read-only');
+});
+
+test('ps reads sandbox properties only from services', () => {
+    assert.ok(!propertiesToRead('app-confine-x-abc.scope').includes('PrivateTmp'));
+    assert.ok(propertiesToRead('app-confine-x@abc.service').includes('PrivateTmp'));
+    assert.ok(propertiesToRead('app-confine-x-abc.scope').includes('CPUQuotaPerSecUSec'));
+    const text = formatUnit(
+        {name: 'app-confine-x@abc.service', description: 'x (Confine profile Strict)', activeState: 'active', subState: 'running'},
+        {MemoryMax: 2 ** 30, CPUQuotaPerSecUSec: 1_000_000, TasksMax: 2 ** 64, NoNewPrivileges: true, PrivateTmp: true,
+            MemoryCurrent: 3 * 2 ** 20, TasksCurrent: 1});
+    assert.equal(text, [
+        'app-confine-x@abc.service  x (Confine profile Strict)',
+        '  active/running, 1 task, 3M memory',
+        '  MemoryMax=1G CPUQuota=100% NoNewPrivileges=yes PrivateTmp=yes',
+    ].join('\n'));
+});
+
+test('profiles lists each profile, its unit type, the default and the assignments; invalid ones say why', () => {
+    const text = formatProfiles({
+        profiles: {
+            relaxed: {name: 'Relaxed', MemoryMax: '70%'},
+            strict: {name: 'Strict', PrivateTmp: true},
+            broken: {CPUQuota: 'lots'},
+        },
+        assignments: {'a.desktop': 'strict', 'b.desktop': ''},
+        defaultProfile: 'relaxed',
+    });
+    assert.equal(text, [
+        'broken (INVALID)',
+        '  CPUQuota: "lots" is not a CPU percentage above 0% (100% is one full CPU, 200% two).',
+        'relaxed "Relaxed" (scope, the default)',
+        '  MemoryMax=70%',
+        'strict "Strict" (service)',
+        '  PrivateTmp=yes',
+        '  apps: a.desktop',
+        'Always unconfined: b.desktop',
+        '',
+    ].join('\n'));
+});
+
+test('show gives the reason and the command line in front of the app\'s Exec', () => {
+    const settings = {profiles: {relaxed: {name: 'Relaxed', MemoryMax: '70%'}}, assignments: {'a.desktop': 'relaxed'}, defaultProfile: ''};
+    const resolution = resolveProfile('a.desktop', settings);
+    assert.equal(resolution.kind, 'confined');
+    const plan = buildLaunchPlan({desktopId: 'a.desktop', appName: 'A', profile: resolution.profile, suffix: 'abc'});
+    assert.equal(formatShow({desktopId: 'a.desktop', resolution, plan, exec: 'a %U'}), [
+        'a.desktop uses its assigned profile "Relaxed".',
+        'Profile: relaxed "Relaxed", a transient scope',
+        '  MemoryMax=70%',
+        'Command line (the last part of the unit name is random, new on every launch):',
+        `  systemd-run --user --scope --unit=app-confine-a-abc.scope '--description=A (Confine profile Relaxed)' --collect --quiet --property=MemoryMax=70% -- a %U`,
+        '',
+    ].join('\n'));
+});
