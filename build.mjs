@@ -1,12 +1,14 @@
 // Builds the extension into dist/extension, the `confine` command into dist/cli,
 // and packs dist/confine@confine.github.io.shell-extension.zip.
+// With --install (npm run deploy) it then installs both for the current desktop user.
 //
 // tsc only type-checks (npm run typecheck); esbuild emits one readable ES module per
 // source file, because extension reviewers read the shipped JavaScript.
 
 import {execFileSync} from 'node:child_process';
-import {cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, chmodSync} from 'node:fs';
-import {join, relative} from 'node:path';
+import {accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, chmodSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join, relative, resolve} from 'node:path';
 import * as esbuild from 'esbuild';
 
 const metadata = JSON.parse(readFileSync('metadata.json', 'utf8'));
@@ -100,3 +102,87 @@ if (existsSync('po')) {
 
 execFileSync('zip', ['-q', '-r', '-X', relative(EXTENSION_DIR, ZIP), '.'], {cwd: EXTENSION_DIR, stdio: 'inherit'});
 console.log(`built ${ZIP} and ${join(CLI_DIR, 'confine')}`);
+
+if (process.argv.includes('--install'))
+    installForUser();
+
+function isExecutable(path) {
+    try {
+        accessSync(path, constants.X_OK);
+        return statSync(path).isFile();
+    } catch {
+        return false;
+    }
+}
+
+function findCommand(name) {
+    return (process.env.PATH ?? '').split(':').some(dir => dir !== '' && isExecutable(join(dir, name)));
+}
+
+function refuseInstall(message) {
+    console.error(`npm run deploy: ${message}`);
+    process.exit(1);
+}
+
+/** gsettings prints a string list as ['a', 'b'], or @as [] when empty. */
+function parseStringList(text) {
+    return [...text.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map(match => match[1].replace(/\\(.)/g, '$1'));
+}
+
+function formatStringList(items) {
+    return `[${items.map(item => `'${item.replace(/[\\']/g, '\\$&')}'`).join(', ')}]`;
+}
+
+/** What `gnome-extensions enable` does when no shell answers: the uuid goes into the shell's settings. */
+function enableInShellSettings(uuid) {
+    const read = key => parseStringList(execFileSync('gsettings', ['get', 'org.gnome.shell', key], {encoding: 'utf8'}));
+    const write = (key, list) => execFileSync('gsettings', ['set', 'org.gnome.shell', key, formatStringList(list)]);
+    const enabled = read('enabled-extensions');
+    if (!enabled.includes(uuid))
+        write('enabled-extensions', [...enabled, uuid]);
+    const disabled = read('disabled-extensions');
+    if (disabled.includes(uuid))
+        write('disabled-extensions', disabled.filter(item => item !== uuid));
+}
+
+function installForUser() {
+    const {uuid} = metadata;
+    // Extensions and ~/.local/bin are per user: as root they would land in root's home.
+    if (process.getuid() === 0)
+        refuseInstall('run it as the desktop user who will use Confine, not as root or with sudo.');
+    if (!findCommand('gnome-extensions')) {
+        refuseInstall('gnome-extensions was not found. It comes with GNOME Shell (Debian and Ubuntu: package gnome-shell); ' +
+            'install Confine from inside a GNOME session.');
+    }
+    execFileSync('gnome-extensions', ['install', '--force', resolve(ZIP)], {stdio: 'inherit'});
+    console.log(`installed ${uuid} into ~/.local/share/gnome-shell/extensions/${uuid}`);
+
+    let needsLogin = false;
+    try {
+        execFileSync('gnome-extensions', ['enable', uuid], {stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8'});
+        console.log(`enabled ${uuid}`);
+    } catch (error) {
+        // A running shell only knows the extensions it found at login, so it refuses a new one.
+        // Listing it in enabled-extensions makes the next login load it.
+        console.log(`GNOME Shell did not enable it yet (${String(error.stderr ?? '').trim() || 'no answer'}).`);
+        if (!findCommand('gsettings'))
+            refuseInstall('gsettings was not found either (package libglib2.0-bin); enable Confine in the Extensions app after logging in again.');
+        enableInShellSettings(uuid);
+        needsLogin = true;
+    }
+
+    const bin = join(homedir(), '.local', 'bin');
+    const command = join(bin, 'confine');
+    mkdirSync(bin, {recursive: true});
+    // Replaced by rename, so a `confine` that is running keeps its old file.
+    cpSync(join(CLI_DIR, 'confine'), `${command}.new`);
+    chmodSync(`${command}.new`, 0o755);
+    renameSync(`${command}.new`, command);
+    console.log(`installed the confine command as ${command}`);
+    if (!(process.env.PATH ?? '').split(':').includes(bin))
+        console.log(`${bin} is not in your PATH: add it (for example in ~/.profile) to type "confine" alone.`);
+    if (needsLogin) {
+        console.log(`${uuid} is now in your enabled extensions. GNOME Shell loads a newly installed extension at login: ` +
+            'on Wayland log out and back in once; on X11 you can instead press Alt+F2, type r and press Enter.');
+    }
+}

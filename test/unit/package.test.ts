@@ -5,12 +5,12 @@
 
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {dirname, join, posix} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 
-const REPO = join(import.meta.dirname, '..', '..');
+import {REPO, scratchCopy} from './scratchCopy.js';
+
 const UUID = 'confine@confine.github.io';
 const SCHEMA = 'org.gnome.shell.extensions.confine.gschema.xml';
 
@@ -33,12 +33,7 @@ function builtFrom(sourceDir: string): string[] {
 }
 
 before(() => {
-    scratch = mkdtempSync(join(tmpdir(), 'confine-package-'));
-    for (const name of ['build.mjs', 'metadata.json', 'tsconfig.json', 'package.json', 'src', 'schemas', 'po', 'stylesheet.css']) {
-        if (existsSync(join(REPO, name)))
-            cpSync(join(REPO, name), join(scratch, name), {recursive: true});
-    }
-    symlinkSync(join(REPO, 'node_modules'), join(scratch, 'node_modules'));
+    scratch = scratchCopy('confine-package-');
     execFileSync(process.execPath, ['build.mjs'], {cwd: scratch, stdio: 'pipe'});
     zip = join(scratch, 'dist', `${UUID}.shell-extension.zip`);
     entries = execFileSync('unzip', ['-Z1', zip], {encoding: 'utf8'}).split('\n').filter(name => name !== '');
