@@ -1,0 +1,175 @@
+// Every installed app with its profile chooser, searchable, plus the assignments
+// of apps that are no longer installed. Rows past the first screenful are built
+// while the main loop is idle, so the window shows at once even with hundreds of
+// apps.
+
+import Adw from 'gi://Adw';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk';
+import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
+
+import {resolveProfile, type ConfinementSettings} from '../core/resolution.js';
+import {AppRow} from './appRow.js';
+import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY, type ConfineSettings} from './confineSettings.js';
+import {listInstalledApps, type InstalledApp} from './installedApps.js';
+import {ProfileChoices} from './profileChoices.js';
+
+/** Rows built before the window first shows: about a screenful. */
+const FIRST_ROWS = 12;
+/** Rows built per idle callback afterwards. */
+const ROWS_PER_IDLE = 25;
+
+export class ApplicationsPage extends Adw.PreferencesPage {
+    static {
+        GObject.registerClass(this);
+    }
+
+    readonly searchEntry: Gtk.SearchEntry;
+    readonly confinedOnly: Adw.SwitchRow;
+    readonly appsGroup: Adw.PreferencesGroup;
+    readonly missingGroup: Adw.PreferencesGroup;
+    readonly choices = new ProfileChoices();
+    /** Installed apps' rows, in name order, as far as they are built. */
+    readonly rows: AppRow[] = [];
+    missingRows: AppRow[] = [];
+    #settings: ConfineSettings;
+    #apps: InstalledApp[] = [];
+    #pendingIdle = 0;
+
+    constructor(settings: ConfineSettings) {
+        super({title: _('Applications'), icon_name: 'view-app-grid-symbolic', name: 'applications'});
+        this.#settings = settings;
+
+        const filters = new Adw.PreferencesGroup();
+        this.searchEntry = new Gtk.SearchEntry({placeholder_text: _('Search apps'), margin_bottom: 6});
+        this.searchEntry.connect('search-changed', () => this.#filter());
+        filters.add(this.searchEntry);
+        this.confinedOnly = new Adw.SwitchRow({
+            title: _('Confined apps only'),
+            subtitle: _('Hide apps that launch without confinement'),
+        });
+        this.confinedOnly.connect('notify::active', () => this.#filter());
+        filters.add(this.confinedOnly);
+        this.add(filters);
+
+        this.appsGroup = new Adw.PreferencesGroup({
+            title: _('Installed apps'),
+            description: _('The profile each app runs with when you start it from the app grid, the dash or search.'),
+        });
+        this.add(this.appsGroup);
+        this.missingGroup = new Adw.PreferencesGroup({
+            title: _('Apps that are not installed'),
+            description: _('Their profiles are kept until you remove them.'),
+            visible: false,
+        });
+        this.add(this.missingGroup);
+
+        this.choices.update(settings);
+        this.#apps = listInstalledApps();
+        this.#buildRows(FIRST_ROWS);
+        if (this.rows.length < this.#apps.length) {
+            this.#pendingIdle = GLib.idle_add(GLib.PRIORITY_LOW, () => {
+                this.#buildRows(ROWS_PER_IDLE);
+                if (this.rows.length < this.#apps.length)
+                    return GLib.SOURCE_CONTINUE;
+                this.#pendingIdle = 0;
+                return GLib.SOURCE_REMOVE;
+            });
+        }
+        this.#syncMissing();
+
+        settings.listen(key => {
+            if (key === PROFILES_KEY || key === DEFAULT_PROFILE_KEY)
+                this.choices.update(settings);
+            if (key === PROFILES_KEY || key === DEFAULT_PROFILE_KEY || key === ASSIGNMENTS_KEY)
+                this.#syncAll();
+        });
+    }
+
+    /** True once every installed app has its row. */
+    get complete(): boolean {
+        return this.rows.length === this.#apps.length;
+    }
+
+    /** Builds every remaining row now (tests, and the search needs them all). */
+    buildAll(): void {
+        this.#buildRows(this.#apps.length);
+        if (this.#pendingIdle) {
+            GLib.source_remove(this.#pendingIdle);
+            this.#pendingIdle = 0;
+        }
+    }
+
+    /** Stops building rows; for a window that closes before they are all built. */
+    stopLoading(): void {
+        if (this.#pendingIdle) {
+            GLib.source_remove(this.#pendingIdle);
+            this.#pendingIdle = 0;
+        }
+    }
+
+    #snapshot(): ConfinementSettings {
+        return {
+            profiles: this.#settings.rawProfiles(),
+            assignments: this.#settings.assignments(),
+            defaultProfile: this.#settings.defaultProfile(),
+        };
+    }
+
+    #buildRows(count: number): void {
+        const snapshot = this.#snapshot();
+        const end = Math.min(this.#apps.length, this.rows.length + count);
+        for (let i = this.rows.length; i < end; i++) {
+            const app = this.#apps[i];
+            const row = new AppRow(this.#settings, this.choices, app, app.desktopId);
+            row.sync(snapshot.assignments);
+            row.visible = this.#matches(row, snapshot);
+            this.rows.push(row);
+            this.appsGroup.add(row);
+        }
+    }
+
+    #syncMissing(snapshot = this.#snapshot()): void {
+        const {assignments} = snapshot;
+        const installed = new Set(this.#apps.map(app => app.desktopId));
+        const missing = Object.keys(assignments).filter(id => !installed.has(id)).sort();
+        const shown = this.missingRows.map(row => row.desktopId);
+        if (JSON.stringify(shown) !== JSON.stringify(missing)) {
+            for (const row of this.missingRows)
+                this.missingGroup.remove(row);
+            this.missingRows = missing.map(id => new AppRow(this.#settings, this.choices, null, id));
+            for (const row of this.missingRows)
+                this.missingGroup.add(row);
+        }
+        for (const row of this.missingRows) {
+            row.sync(assignments);
+            row.visible = this.#matches(row, snapshot);
+        }
+        this.missingGroup.visible = this.missingRows.some(row => row.visible);
+    }
+
+    #syncAll(): void {
+        const snapshot = this.#snapshot();
+        for (const row of this.rows) {
+            row.sync(snapshot.assignments);
+            row.visible = this.#matches(row, snapshot);
+        }
+        this.#syncMissing(snapshot);
+    }
+
+    #matches(row: AppRow, snapshot: ConfinementSettings): boolean {
+        const query = this.searchEntry.text.trim().toLowerCase();
+        if (query !== '' && !row.searchText.includes(query))
+            return false;
+        if (!this.confinedOnly.active)
+            return true;
+        return resolveProfile(row.desktopId, snapshot).kind !== 'unconfined';
+    }
+
+    #filter(): void {
+        if (!this.complete)
+            this.buildAll();
+        this.#syncAll();
+    }
+}

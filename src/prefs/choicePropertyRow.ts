@@ -1,0 +1,82 @@
+// A sandbox option with a few named values (ProtectHome, ProtectSystem), plus
+// "Not set" first.
+
+import Adw from 'gi://Adw';
+import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk';
+import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
+
+import type {PropertySpec} from '../core/properties.js';
+import {PropertyStatus, storedState, type PropertyContext, type PropertyEditor, type StoredState} from './propertyStatus.js';
+import {propertyLabel} from './propertyText.js';
+
+function choiceLabels(spec: PropertySpec): Record<string, string> {
+    if (spec.name === 'ProtectHome') {
+        return {
+            'no': _('Not protected'),
+            'yes': _('Hidden'),
+            'read-only': _('Read-only'),
+            'tmpfs': _('Replaced by an empty directory'),
+        };
+    }
+    if (spec.name === 'ProtectSystem') {
+        return {
+            'no': _('Not protected'),
+            'yes': _('/usr and /boot read-only'),
+            'full': _('/usr, /boot and /etc read-only'),
+            'strict': _('Everything read-only'),
+        };
+    }
+    return {};
+}
+
+export class ChoicePropertyRow extends Adw.ComboRow implements PropertyEditor {
+    static {
+        GObject.registerClass(this);
+    }
+
+    readonly spec: PropertySpec;
+    /** The stored value of each position in the list; null for "Not set". */
+    readonly choices: ReadonlyArray<string | null>;
+    #context: PropertyContext;
+    #status: PropertyStatus;
+    #stored: StoredState = {kind: 'unset'};
+    #loading = false;
+
+    constructor(spec: PropertySpec, context: PropertyContext) {
+        const labels = choiceLabels(spec);
+        const values = spec.values ?? [];
+        super({
+            title: propertyLabel(spec),
+            model: Gtk.StringList.new([_('Not set'), ...values.map(value => labels[value] ?? value)]),
+        });
+        this.spec = spec;
+        this.choices = [null, ...values];
+        this.#context = context;
+        this.#status = new PropertyStatus(this, spec, context, () => {
+            this.#context.settings.setProperty(this.#context.profileId, this.spec.name, null);
+        });
+        this.add_suffix(this.#status.unsetButton);
+        this.connect('notify::selected', () => {
+            if (this.#loading)
+                return;
+            const value = this.choices[this.selected] ?? null;
+            const result = this.#context.settings.setProperty(this.#context.profileId, this.spec.name, value);
+            if (result.ok) {
+                this.#stored = result.value === null ? {kind: 'unset'} : {kind: 'valid', value: result.value};
+                this.#status.show(this.#stored, null, false);
+            } else {
+                this.#status.show(this.#stored, result.message, false);
+            }
+        });
+    }
+
+    load(raw: unknown): void {
+        this.#stored = storedState(this.spec, raw);
+        this.#loading = true;
+        const index = this.#stored.kind === 'valid' ? this.choices.indexOf(this.#stored.value) : 0;
+        this.selected = Math.max(0, index);
+        this.#loading = false;
+        this.#status.show(this.#stored, null, false);
+    }
+}

@@ -1,0 +1,149 @@
+// The list of profiles, built-ins included: add, duplicate, delete, and open the
+// editor of one. Deleting a profile that apps use asks first and names them.
+
+import Adw from 'gi://Adw';
+import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk';
+import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
+
+import {appsUsingProfile, uniqueName} from '../core/profileSet.js';
+import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY, type ConfineSettings} from './confineSettings.js';
+import {findInstalledApp} from './installedApps.js';
+import type {MachineInfo} from './machineInfo.js';
+import {ProfileEditor} from './profileEditor.js';
+import {ProfileRow} from './profileRow.js';
+import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
+import {format} from './text.js';
+import {asWidget} from './widget.js';
+
+export class ProfilesPage extends Adw.PreferencesPage {
+    static {
+        GObject.registerClass(this);
+    }
+
+    readonly group: Adw.PreferencesGroup;
+    readonly addButton: Gtk.Button;
+    rows: ProfileRow[] = [];
+    #settings: ConfineSettings;
+    #machine: MachineInfo;
+
+    constructor(settings: ConfineSettings, machine: MachineInfo) {
+        super({title: _('Profiles'), icon_name: 'view-list-symbolic', name: 'profiles'});
+        this.#settings = settings;
+        this.#machine = machine;
+        this.group = new Adw.PreferencesGroup({
+            title: _('Profiles'),
+            description: _('A profile is a set of limits and sandbox options. Open one to edit it.'),
+        });
+        this.addButton = new Gtk.Button({
+            icon_name: 'list-add-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Add a profile'),
+        });
+        this.addButton.add_css_class('flat');
+        this.addButton.connect('clicked', () => this.addProfile());
+        this.group.set_header_suffix(this.addButton);
+        this.add(this.group);
+        settings.listen(key => {
+            if (key === PROFILES_KEY || key === ASSIGNMENTS_KEY || key === DEFAULT_PROFILE_KEY)
+                this.refresh();
+        });
+        this.refresh();
+    }
+
+    refresh(): void {
+        for (const row of this.rows)
+            this.group.remove(row);
+        const writable = this.#settings.isWritable(PROFILES_KEY);
+        const assignments = this.#settings.assignments();
+        const defaultProfile = this.#settings.defaultProfile();
+        this.rows = this.#settings.profiles().map(entry => {
+            const row = new ProfileRow(entry, appsUsingProfile(entry.id, assignments).length, entry.id === defaultProfile, writable);
+            row.connect('activated', () => this.openEditor(entry.id));
+            row.duplicateButton.connect('clicked', () => this.duplicateProfile(entry.id));
+            row.deleteButton.connect('clicked', () => this.requestDelete(entry.id));
+            return row;
+        });
+        for (const row of this.rows)
+            this.group.add(row);
+        this.addButton.sensitive = writable;
+        this.group.description = writable
+            ? _('A profile is a set of limits and sandbox options. Open one to edit it.')
+            : MANAGED_BY_ADMINISTRATOR();
+    }
+
+    openEditor(profileId: string): ProfileEditor {
+        const editor = new ProfileEditor(this.#settings, profileId, this.#machine);
+        const window = this.get_root();
+        if (window instanceof Adw.PreferencesWindow)
+            window.push_subpage(editor);
+        return editor;
+    }
+
+    #names(): string[] {
+        return this.#settings.profiles().map(entry => entry.name);
+    }
+
+    addProfile(): ProfileEditor | null {
+        const edit = this.#settings.addProfile(uniqueName(_('New profile'), this.#names()));
+        return this.#afterEdit(edit);
+    }
+
+    duplicateProfile(sourceId: string): ProfileEditor | null {
+        const source = this.#settings.profile(sourceId);
+        if (!source)
+            return null;
+        const edit = this.#settings.duplicateProfile(sourceId, uniqueName(format(_('%s (copy)'), source.name), this.#names()));
+        return this.#afterEdit(edit);
+    }
+
+    #afterEdit(edit: {ok: true; id: string} | {ok: false; message: string}): ProfileEditor | null {
+        if (!edit.ok) {
+            this.#toast(edit.message);
+            return null;
+        }
+        return this.openEditor(edit.id);
+    }
+
+    #toast(title: string): void {
+        const window = this.get_root();
+        if (window instanceof Adw.PreferencesWindow)
+            window.add_toast(new Adw.Toast({title, timeout: 5}));
+    }
+
+    /** Asks before deleting, naming the apps that will fall back to the default. */
+    requestDelete(profileId: string): Adw.AlertDialog | null {
+        const entry = this.#settings.profile(profileId);
+        if (!entry)
+            return null;
+        const apps = appsUsingProfile(profileId, this.#settings.assignments())
+            .map(desktopId => findInstalledApp(desktopId)?.name ?? desktopId);
+        const isDefault = this.#settings.defaultProfile() === profileId;
+        const lines: string[] = [];
+        if (apps.length > 0)
+            lines.push(format(_('These apps use it and will use the default profile instead: %s.'), apps.join(', ')));
+        if (isDefault)
+            lines.push(_('It is the default profile: apps without a profile of their own will run unconfined.'));
+        if (lines.length === 0)
+            lines.push(_('No app uses it.'));
+        const dialog = new Adw.AlertDialog({
+            heading: format(_('Delete “%s”?'), entry.name),
+            body: lines.join('\n\n'),
+            close_response: 'cancel',
+            default_response: 'cancel',
+        });
+        dialog.add_response('cancel', _('Cancel'));
+        dialog.add_response('delete', _('Delete'));
+        dialog.set_response_appearance('delete', Adw.ResponseAppearance.DESTRUCTIVE);
+        dialog.connect('response', (_dialog, response: string) => {
+            if (response === 'delete')
+                this.deleteProfile(profileId);
+        });
+        dialog.present(asWidget(this));
+        return dialog;
+    }
+
+    deleteProfile(profileId: string): void {
+        const deletion = this.#settings.deleteProfile(profileId);
+        if (deletion.reassigned.length > 0)
+            this.#toast(format(_('Deleted. %s apps now use the default profile.'), deletion.reassigned.length));
+    }
+}
