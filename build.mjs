@@ -101,6 +101,10 @@ if (existsSync('po')) {
 }
 
 execFileSync('zip', ['-q', '-r', '-X', relative(EXTENSION_DIR, ZIP), '.'], {cwd: EXTENSION_DIR, stdio: 'inherit'});
+// Under sudo (sudo npm run test:all) dist/ goes back to the user who ran sudo, or their
+// next `npm run deploy` could not replace it.
+if (process.getuid() === 0 && /^[1-9]\d*$/.test(process.env.SUDO_UID ?? '') && /^\d+$/.test(process.env.SUDO_GID ?? ''))
+    execFileSync('chown', ['-R', `${process.env.SUDO_UID}:${process.env.SUDO_GID}`, DIST]);
 console.log(`built ${ZIP} and ${join(CLI_DIR, 'confine')}`);
 
 if (process.argv.includes('--install'))
