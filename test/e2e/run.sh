@@ -150,7 +150,7 @@ run_version() {
 		return
 	fi
 	[[ -s $rootfs/etc/confine-e2e/skipped-packages ]] &&
-		e2e_log "GNOME $version: packages not available in $suite: $(xargs <"$rootfs/etc/confine-e2e/skipped-packages")"
+		e2e_log "GNOME $version: optional packages not installed in $suite: $(paste -sd, "$rootfs/etc/confine-e2e/skipped-packages")"
 	boot_start=$SECONDS
 	e2e_log "GNOME $version: booting $suite (gnome-shell $(cat "$rootfs/etc/confine-e2e/gnome-shell-version" 2>/dev/null))"
 	if ! boot_container "$version" "$suite" "$rootfs" "$art/console.log"; then

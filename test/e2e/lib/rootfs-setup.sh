@@ -7,12 +7,17 @@ apt-get update -qq
 pkgs=$(cat /etc/confine-e2e/required)
 : >/etc/confine-e2e/skipped-packages
 for p in $(cat /etc/confine-e2e/optional); do
+	# Optional means: installed where the suite has it AND it is co-installable
+	# with the rest (forky's gnome-shell-extension-prefs 51~ breaks gnome-shell 50).
 	# (Not "| grep -q": with pipefail, apt-cache's SIGPIPE would read as "missing".)
 	candidate=$(apt-cache policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: *//p')
-	if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then
+	# shellcheck disable=SC2086
+	if [ -n "$candidate" ] && [ "$candidate" != "(none)" ] &&
+		apt-get install -s -qq --no-install-recommends $pkgs "$p" >/dev/null 2>&1; then
 		pkgs="$pkgs $p"
 	else
-		echo "$p" >>/etc/confine-e2e/skipped-packages
+		echo "$p ($([ -n "$candidate" ] && [ "$candidate" != "(none)" ] && echo "$candidate not installable" || echo "not in suite"))" \
+			>>/etc/confine-e2e/skipped-packages
 	fi
 done
 # shellcheck disable=SC2086

@@ -218,6 +218,15 @@ async function main() {
     }
     if (results.failed)
         await saveArtifacts(ctx);
+    // Debugging: keep the container up (node lib/dev.mjs LEADER 'js' to poke it).
+    const hold = Number(process.env.CONFINE_E2E_HOLD ?? 0);
+    if (hold > 0) {
+        say(`holding the container for ${hold} s: leader PID ${opts.leader} (touch /tmp/confine-e2e-release to go on)`);
+        await fs.rm('/tmp/confine-e2e-release', { force: true });
+        const until = Date.now() + hold * 1000;
+        while (Date.now() < until && !(await fs.stat('/tmp/confine-e2e-release').catch(() => null)))
+            await sleep(1000);
+    }
 }
 
 try {

@@ -73,13 +73,27 @@ export class Shell {
         await sleep(150);
     }
 
-    /** A real click: motion to (x, y), press, release. button: 1 left, 2 middle, 3 right. */
-    async clickAt(x, y, button = 1, { holdMs = 60 } = {}) {
+    /**
+     * A real click: motion to (x, y), then press and release. button: 1 left,
+     * 2 middle, 3 right.
+     *
+     * The release is scheduled inside the shell (GLib timeout), not sent by a
+     * second Eval: from GNOME 50 on, St.Button recognises clicks with Clutter
+     * gestures, and a press held longer than the long-press threshold (about
+     * 500 ms, which two Eval round trips can exceed) is not a click.
+     */
+    async clickAt(x, y, button = 1, { holdMs = 50 } = {}) {
         await this.moveTo(x, y);
-        await this.eval(`__e2e.pointer.notify_button(__e2e.now(), ${+button}, __gi.Clutter.ButtonState.PRESSED); true`);
-        await sleep(holdMs);
-        await this.eval(`__e2e.pointer.notify_button(__e2e.now(), ${+button}, __gi.Clutter.ButtonState.RELEASED); true`);
-        await sleep(100);
+        await this.eval(String.raw`(() => {
+            const {GLib, Clutter} = __gi;
+            __e2e.pointer.notify_button(__e2e.now(), ${+button}, Clutter.ButtonState.PRESSED);
+            GLib.timeout_add(GLib.PRIORITY_DEFAULT, ${+holdMs}, () => {
+                __e2e.pointer.notify_button(__e2e.now(), ${+button}, Clutter.ButtonState.RELEASED);
+                return GLib.SOURCE_REMOVE;
+            });
+            return true;
+        })()`);
+        await sleep(holdMs + 150);
     }
 
     /** Types text with the virtual keyboard (keysyms from Unicode). */

@@ -6,10 +6,16 @@ export default async function (ctx) {
     const cursor = await ctx.journalCursor();
     await ctx.shOk(`gnome-extensions prefs ${ctx.uuid}`);
     const win = await ctx.waitFor(async () =>
-        (await ctx.windows()).find(w => w.mapped && /Confine/.test(w.title ?? '')),
+        (await ctx.windows()).find(w => w.mapped && /Confine|Extension Error/.test(w.title ?? '')),
     20_000, 'a mapped window titled "Confine"').catch(async e => {
         throw new Error(`${e.message}; windows: ${JSON.stringify(await ctx.windows())}`);
     });
+    if (win.title === 'Extension Error') {
+        await ctx.screenshot('preferences-error');
+        const errors = ctx.jsExceptions(await ctx.journal({ cursor, all: true }));
+        await closeWindows(ctx, /Extension Error/);
+        throw new Error(`the preferences failed to load (GNOME shows "Extension Error"):\n${errors.join('\n') || '(nothing in the journal)'}`);
+    }
     ctx.log(`prefs window: "${win.title}" (${win.wmClass}, pid ${win.pid})`);
     await ctx.sleep(1000); // let it draw its first frames
     ctx.log(`screenshot: ${await ctx.screenshot('preferences')}`);
@@ -17,8 +23,12 @@ export default async function (ctx) {
         'JS exceptions mentioning the extension while opening the preferences');
 
     // Close it again so later scenarios start from an empty desktop.
+    await closeWindows(ctx, /Confine/);
+}
+
+async function closeWindows(ctx, titleRe) {
     await ctx.evalJs(`global.display.list_all_windows()
-        .filter(w => /Confine/.test(w.get_title() ?? '')).forEach(w => w.delete(global.get_current_time())); true`);
-    await ctx.waitFor(async () => !(await ctx.windows()).some(w => /Confine/.test(w.title ?? '')),
+        .filter(w => ${titleRe}.test(w.get_title() ?? '')).forEach(w => w.delete(global.get_current_time())); true`);
+    await ctx.waitFor(async () => !(await ctx.windows()).some(w => titleRe.test(w.title ?? '')),
         10_000, 'the preferences window to close');
 }
