@@ -11,20 +11,21 @@ export interface ListedUnit {
     readonly subState: string;
 }
 
-/** D-Bus property name → value, as gjs unpacks it (t → number, ay → Uint8Array, b → boolean, s → string). */
+/** D-Bus property name → value: t → bigint, u → number, ay → Uint8Array, b → boolean, s → string. */
 export type UnitProperties = Readonly<Record<string, unknown>>;
 
-/** systemd's "no limit" for 64-bit values; gjs turns 2^64-1 into the double 2^64. */
-const UNSET = 2 ** 64 - 1;
+/** systemd's "no limit" for 64-bit values. */
+const UNSET = 2n ** 64n - 1n;
 
 /** The D-Bus properties `confine ps` reads besides those of the catalogue. */
 export const USAGE_PROPERTIES = ['MemoryCurrent', 'TasksCurrent'] as const;
 
-function asNumber(value: unknown): number | null {
+/** A 64-bit property value, or null when it is missing or systemd's "infinity". */
+function asLimit(value: unknown): number | null {
+    if (typeof value === 'bigint')
+        return value >= UNSET ? null : Number(value);
     if (typeof value === 'number')
         return value;
-    if (typeof value === 'bigint')
-        return Number(value);
     return null;
 }
 
@@ -81,8 +82,8 @@ export function appliedValue(spec: PropertySpec, properties: UnitProperties): st
         return cpus === '' ? null : cpus;
     }
     default: {
-        const value = asNumber(raw);
-        if (value === null || value >= UNSET)
+        const value = asLimit(raw);
+        if (value === null)
             return null;
         if (spec.name === 'CPUQuota')
             return `${Math.round(value / 100) / 100}%`;
@@ -104,11 +105,11 @@ export function propertiesToRead(unitName: string): string[] {
 export function formatUnit(unit: ListedUnit, properties: UnitProperties): string {
     const isService = unit.name.endsWith('.service');
     const usage = [`${unit.activeState}/${unit.subState}`];
-    const tasks = asNumber(properties.TasksCurrent);
-    if (tasks !== null && tasks < UNSET)
+    const tasks = asLimit(properties.TasksCurrent);
+    if (tasks !== null)
         usage.push(`${tasks} ${tasks === 1 ? 'task' : 'tasks'}`);
-    const memory = asNumber(properties.MemoryCurrent);
-    if (memory !== null && memory < UNSET)
+    const memory = asLimit(properties.MemoryCurrent);
+    if (memory !== null)
         usage.push(`${formatBytes(memory)} memory`);
 
     const limits = PROPERTIES

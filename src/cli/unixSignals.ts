@@ -17,10 +17,13 @@ const glibUnix: GLibUnixModule | null = await import(GLIB_UNIX)
     .then((module: {default: GLibUnixModule}) => module.default)
     .catch(() => null);
 
-const legacy = (GLib as unknown as {unix_signal_add?: SignalAdd}).unix_signal_add;
+/** Only read when needed: newer gjs warns on every access to the old name. */
+function legacySignalAdd(): SignalAdd {
+    const legacy = (GLib as unknown as {unix_signal_add?: SignalAdd}).unix_signal_add;
+    if (!legacy)
+        throw new Error('this GLib has no Unix signal sources');
+    return legacy;
+}
 
 /** Calls `handler` in the main loop whenever `signal` arrives, instead of the default action. */
-export const addSignalHandler: SignalAdd =
-    glibUnix?.signal_add ?? glibUnix?.signal_add_full ?? legacy ?? (() => {
-        throw new Error('this GLib has no Unix signal sources');
-    });
+export const addSignalHandler: SignalAdd = glibUnix?.signal_add ?? glibUnix?.signal_add_full ?? legacySignalAdd();

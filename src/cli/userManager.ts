@@ -88,7 +88,27 @@ export class UserManager {
         const iface = unitName.endsWith('.service') ? 'org.freedesktop.systemd1.Service' : 'org.freedesktop.systemd1.Scope';
         const reply = this.#connection.call_sync(SYSTEMD_NAME, path, PROPERTIES_INTERFACE, 'GetAll',
             new GLib.Variant('(s)', [iface]), new GLib.VariantType('(a{sv})'), Gio.DBusCallFlags.NONE, CALL_TIMEOUT_MS, null);
-        const [all] = reply.recursiveUnpack() as [Record<string, unknown>];
-        return Object.fromEntries(propertiesToRead(unitName).map(name => [name, all[name]]));
+        const all = reply.get_child_value(0);
+        const properties: Record<string, unknown> = {};
+        for (const name of propertiesToRead(unitName)) {
+            const value = all.lookup_value(name, null);
+            if (value !== null)
+                properties[name] = unpackProperty(value);
+        }
+        return properties;
+    }
+}
+
+/**
+ * A property value as plain JavaScript; 64-bit numbers become bigints, read from the
+ * variant's text, since "infinity" (2^64-1) does not fit in a double.
+ */
+function unpackProperty(value: GLib.Variant): unknown {
+    switch (value.get_type_string()) {
+    case 't':
+    case 'x':
+        return BigInt(value.print(false));
+    default:
+        return value.deepUnpack();
     }
 }

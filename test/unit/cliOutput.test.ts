@@ -34,10 +34,10 @@ test('the sizes, quota and CPUs systemd reports read like profile values', () =>
     assert.equal(formatBytes(0.7 * 16 * 2 ** 30), '11.2G');
     assert.equal(formatCpuMask(Uint8Array.from([0b01001111])), '0-3,6');
     assert.equal(formatCpuMask([0, 1]), '8');
-    assert.equal(appliedValue(spec('MemoryMax'), {MemoryMax: 2 ** 64}), null, 'infinity is no limit');
-    assert.equal(appliedValue(spec('MemoryMax'), {MemoryMax: 4 * 2 ** 30}), '4G');
-    assert.equal(appliedValue(spec('CPUQuota'), {CPUQuotaPerSecUSec: 1_500_000}), '150%');
-    assert.equal(appliedValue(spec('TasksMax'), {TasksMax: 4915}), '4915');
+    assert.equal(appliedValue(spec('MemoryMax'), {MemoryMax: 2n ** 64n - 1n}), null, 'infinity is no limit');
+    assert.equal(appliedValue(spec('MemoryMax'), {MemoryMax: 4n * 2n ** 30n}), '4G');
+    assert.equal(appliedValue(spec('CPUQuota'), {CPUQuotaPerSecUSec: 1_500_000n}), '150%');
+    assert.equal(appliedValue(spec('TasksMax'), {TasksMax: 4915n}), '4915');
     assert.equal(appliedValue(spec('PrivateTmp'), {PrivateTmp: true}), 'yes');
     assert.equal(appliedValue(spec('PrivateTmp'), {PrivateTmp: false}), null);
     assert.equal(appliedValue(spec('ProtectHome'), {ProtectHome: 'no'}), null);
@@ -50,8 +50,8 @@ test('ps reads sandbox properties only from services', () => {
     assert.ok(propertiesToRead('app-confine-x-abc.scope').includes('CPUQuotaPerSecUSec'));
     const text = formatUnit(
         {name: 'app-confine-x@abc.service', description: 'x (Confine profile Strict)', activeState: 'active', subState: 'running'},
-        {MemoryMax: 2 ** 30, CPUQuotaPerSecUSec: 1_000_000, TasksMax: 2 ** 64, NoNewPrivileges: true, PrivateTmp: true,
-            MemoryCurrent: 3 * 2 ** 20, TasksCurrent: 1});
+        {MemoryMax: 2n ** 30n, CPUQuotaPerSecUSec: 1_000_000n, TasksMax: 2n ** 64n - 1n, NoNewPrivileges: true, PrivateTmp: true,
+            MemoryCurrent: 3n * 2n ** 20n, TasksCurrent: 1n});
     assert.equal(text, [
         'app-confine-x@abc.service  x (Confine profile Strict)',
         '  active/running, 1 task, 3M memory',
