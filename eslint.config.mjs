@@ -28,6 +28,15 @@ export default tseslint.config(
     {files: ['src/cli/**'], rules: restrict(GTK, SHELL)},
     {
         files: ['**/*.mjs', '**/*.js'],
-        languageOptions: {globals: {console: 'readonly', process: 'readonly', imports: 'readonly', print: 'readonly', ARGV: 'readonly'}},
+        // Plain JavaScript runs under node (build, e2e harness) or gjs (test/gjs, e2e guest code):
+        // the globals both provide, plus each one's own.
+        languageOptions: {
+            globals: Object.fromEntries([
+                'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'TextDecoder', 'TextEncoder', 'URL',
+                'process', 'Buffer', 'imports', 'print', 'printerr', 'ARGV',
+            ].map(name => [name, 'readonly'])),
+        },
+        // A file may still name its globals in a /* global */ comment.
+        rules: {'no-redeclare': ['error', {builtinGlobals: false}]},
     },
 );

@@ -1,8 +1,6 @@
 // The Exec prefix under real GLib: GLib.shell_parse_argv, GLib.KeyFile and
 // Gio.DesktopAppInfo are what read it in the shell, so they judge it here.
 
-/* global TextDecoder -- a gjs global since 1.70 */
-
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 

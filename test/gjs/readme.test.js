@@ -2,8 +2,6 @@
 // memory) with the extension's schema: the value must parse, fit the key, and the
 // profiles and assignments it leaves behind must pass the core.
 
-/* global TextDecoder -- a gjs global since 1.70 */
-
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 
