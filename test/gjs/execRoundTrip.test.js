@@ -53,15 +53,10 @@ function plans() {
     ];
 }
 
-/** A deterministic generator (mulberry32), so a failing case reproduces. */
+/** A deterministic source of numbers in [0, 1) (a linear congruential generator), so a failing case reproduces. */
 function seededRandom(seed) {
     let state = seed;
-    return () => {
-        state = (state + 0x6d2b79f5) | 0;
-        let t = Math.imul(state ^ (state >>> 15), 1 | state);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
 }
 
 test('shell_parse_argv gives back every nasty word, alone and together', () => {
