@@ -42,6 +42,10 @@ LEADER=
 stop_container() {
 	[[ -n $NSPAWN_PID ]] || return 0
 	if kill -0 "$NSPAWN_PID" 2>/dev/null; then
+		# The user session is disposable, and stopping user@1000.service in
+		# order hangs for its full 90 s timeout: kill it outright first.
+		[[ -n $LEADER ]] && timeout 10 nsenter -t "$LEADER" -a -- \
+			systemctl kill --signal=KILL user@1000.service >/dev/null 2>&1
 		# nspawn turns SIGTERM into an orderly shutdown of the container's systemd.
 		kill -TERM "$NSPAWN_PID" 2>/dev/null
 		for _ in $(seq 1 100); do

@@ -60,6 +60,10 @@ async function startSession() {
         'dbus-update-activation-environment --systemd XDG_SESSION_TYPE XDG_CURRENT_DESKTOP WAYLAND_DISPLAY'),
     'setting the session environment');
 
+    // Hot corners off: the virtual pointer starts in the corner, and the corner's
+    // barrier would swallow the first motion and toggle the overview (see setupInput).
+    await must(container.sh('gsettings set org.gnome.desktop.interface enable-hot-corners false'), 'gsettings');
+
     const started = Date.now();
     await must(container.sh(`systemd-run --user --unit=${SHELL_UNIT} --description='GNOME Shell (confine e2e)' ` +
         '--setenv=XDG_SESSION_TYPE=wayland --setenv=XDG_CURRENT_DESKTOP=GNOME ' +
