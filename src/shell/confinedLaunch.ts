@@ -148,7 +148,7 @@ function applyDiscreteGpuEnvironment(context: Gio.AppLaunchContext): void {
  * PID into GNOME's app-gnome-*.scope, racing systemd-run for the same process.
  */
 function createLaunchContext(target: LaunchTarget): Gio.AppLaunchContext {
-    const context = global.display.get_startup_notification().create_launcher() as Meta.LaunchContext;
+    const context = new Meta.LaunchContext({display: global.display});
     context.set_timestamp(target.timestamp || global.get_current_time());
     if (target.workspace > -1) {
         const workspace = global.workspace_manager.get_workspace_by_index(target.workspace);

@@ -11,11 +11,3 @@ declare module '@girs/gobject-2.0/gobject-2.0' {
         }
     }
 }
-
-declare module '@girs/meta-16/meta-16' {
-    namespace Meta {
-        interface Display {
-            get_startup_notification(): StartupNotification;
-        }
-    }
-}
