@@ -38,7 +38,8 @@ export class ApplicationsPage extends Adw.PreferencesPage {
     #pendingIdle = 0;
 
     constructor(settings: ConfineSettings) {
-        super({title: _('Applications'), icon_name: 'view-app-grid-symbolic', name: 'applications'});
+        // The mnemonic (Alt+A) switches pages from the keyboard.
+        super({title: _('_Applications'), use_underline: true, icon_name: 'view-app-grid-symbolic', name: 'applications'});
         this.#settings = settings;
 
         const filters = new Adw.PreferencesGroup();

@@ -2,7 +2,6 @@
 // "Not set" first.
 
 import Adw from 'gi://Adw';
-import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
@@ -30,12 +29,9 @@ function choiceLabels(spec: PropertySpec): Record<string, string> {
     return {};
 }
 
-export class ChoicePropertyRow extends Adw.ComboRow implements PropertyEditor {
-    static {
-        GObject.registerClass(this);
-    }
-
+export class ChoicePropertyRow implements PropertyEditor {
     readonly spec: PropertySpec;
+    readonly row: Adw.ComboRow;
     /** The stored value of each position in the list; null for "Not set". */
     readonly choices: ReadonlyArray<string | null>;
     #context: PropertyContext;
@@ -46,21 +42,21 @@ export class ChoicePropertyRow extends Adw.ComboRow implements PropertyEditor {
     constructor(spec: PropertySpec, context: PropertyContext) {
         const labels = choiceLabels(spec);
         const values = spec.values ?? [];
-        super({
+        this.row = new Adw.ComboRow({
             title: propertyLabel(spec),
             model: Gtk.StringList.new([_('Not set'), ...values.map(value => labels[value] ?? value)]),
         });
         this.spec = spec;
         this.choices = [null, ...values];
         this.#context = context;
-        this.#status = new PropertyStatus(this, spec, context, () => {
+        this.#status = new PropertyStatus(this.row, spec, context, () => {
             this.#context.settings.setProperty(this.#context.profileId, this.spec.name, null);
         });
-        this.add_suffix(this.#status.unsetButton);
-        this.connect('notify::selected', () => {
+        this.row.add_suffix(this.#status.unsetButton);
+        this.row.connect('notify::selected', () => {
             if (this.#loading)
                 return;
-            const value = this.choices[this.selected] ?? null;
+            const value = this.choices[this.row.selected] ?? null;
             const result = this.#context.settings.setProperty(this.#context.profileId, this.spec.name, value);
             if (result.ok) {
                 this.#stored = result.value === null ? {kind: 'unset'} : {kind: 'valid', value: result.value};
@@ -71,11 +67,15 @@ export class ChoicePropertyRow extends Adw.ComboRow implements PropertyEditor {
         });
     }
 
+    get unsetButton(): Gtk.Button {
+        return this.#status.unsetButton;
+    }
+
     load(raw: unknown): void {
         this.#stored = storedState(this.spec, raw);
         this.#loading = true;
         const index = this.#stored.kind === 'valid' ? this.choices.indexOf(this.#stored.value) : 0;
-        this.selected = Math.max(0, index);
+        this.row.selected = Math.max(0, index);
         this.#loading = false;
         this.#status.show(this.#stored, null, false);
     }

@@ -41,7 +41,7 @@ export class GeneralPage extends Adw.PreferencesPage {
     #syncing = false;
 
     constructor(settings: ConfineSettings) {
-        super({title: _('General'), icon_name: 'preferences-system-symbolic', name: 'general'});
+        super({title: _('_General'), use_underline: true, icon_name: 'preferences-system-symbolic', name: 'general'});
         this.#settings = settings;
 
         const launching = new Adw.PreferencesGroup({title: _('Launching')});

@@ -3,7 +3,6 @@
 // can go back to systemd's default from the same control.
 
 import Adw from 'gi://Adw';
-import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
@@ -19,12 +18,10 @@ function range(spec: PropertySpec, cpus: number): {upper: number; step: number} 
     return {upper: 10000, step: 10};
 }
 
-export class NumberPropertyRow extends Adw.SpinRow implements PropertyEditor {
-    static {
-        GObject.registerClass(this);
-    }
-
+// Adw.SpinRow is a final type: the editor owns one instead of extending it.
+export class NumberPropertyRow implements PropertyEditor {
     readonly spec: PropertySpec;
+    readonly row: Adw.SpinRow;
     #context: PropertyContext;
     #status: PropertyStatus;
     #stored: StoredState = {kind: 'unset'};
@@ -32,24 +29,24 @@ export class NumberPropertyRow extends Adw.SpinRow implements PropertyEditor {
 
     constructor(spec: PropertySpec, context: PropertyContext) {
         const {upper, step} = range(spec, context.machine.cpus);
-        super({
+        this.row = new Adw.SpinRow({
             title: propertyLabel(spec),
             adjustment: new Gtk.Adjustment({lower: NOT_SET, upper, step_increment: step, page_increment: step * 10}),
             numeric: false,
         });
         this.spec = spec;
         this.#context = context;
-        this.#status = new PropertyStatus(this, spec, context, () => {
+        this.#status = new PropertyStatus(this.row, spec, context, () => {
             this.#context.settings.setProperty(this.#context.profileId, this.spec.name, null);
         });
-        this.add_suffix(this.#status.unsetButton);
-        this.connect('output', () => {
-            if (this.value !== NOT_SET)
+        this.row.add_suffix(this.#status.unsetButton);
+        this.row.connect('output', () => {
+            if (this.row.value !== NOT_SET)
                 return false;
-            this.text = _('Not set');
+            this.row.text = _('Not set');
             return true;
         });
-        this.connect('notify::value', () => {
+        this.row.connect('notify::value', () => {
             if (!this.#loading)
                 this.#write();
         });
@@ -62,19 +59,23 @@ export class NumberPropertyRow extends Adw.SpinRow implements PropertyEditor {
         return Number(this.spec.kind === 'cpu-quota' ? stored.value.slice(0, -1) : stored.value);
     }
 
+    get unsetButton(): Gtk.Button {
+        return this.#status.unsetButton;
+    }
+
     load(raw: unknown): void {
         this.#stored = storedState(this.spec, raw);
         const number = this.#asNumber(this.#stored);
         this.#loading = true;
         // A quota above what this machine has still shows as the most it has; the
         // status line shows the exact stored value.
-        this.value = number ?? NOT_SET;
+        this.row.value = number ?? NOT_SET;
         this.#loading = false;
         this.#status.show(this.#stored);
     }
 
     #write(): void {
-        const number = Math.round(this.value);
+        const number = Math.round(this.row.value);
         const value = number === NOT_SET ? null : this.spec.kind === 'cpu-quota' ? `${number}%` : `${number}`;
         const result = this.#context.settings.setProperty(this.#context.profileId, this.spec.name, value);
         if (result.ok) {

@@ -24,7 +24,7 @@ import {UnknownPropertyRow} from './unknownPropertyRow.js';
 import {escapeMarkup, format} from './text.js';
 import {asWidget} from './widget.js';
 
-function createEditor(spec: PropertySpec, context: PropertyContext): PropertyEditor & Adw.ActionRow {
+function createEditor(spec: PropertySpec, context: PropertyContext): PropertyEditor {
     switch (spec.kind) {
     case 'boolean':
         return new SwitchPropertyRow(spec, context);
@@ -63,7 +63,7 @@ export class ProfileEditor extends Adw.NavigationPage {
 
     readonly profileId: string;
     readonly nameRow: Adw.EntryRow;
-    readonly editors = new Map<string, PropertyEditor & Adw.ActionRow>();
+    readonly editors = new Map<string, PropertyEditor>();
     readonly preview: CommandPreview;
     readonly usedBy: Adw.PreferencesGroup;
     readonly propertiesGroup: Adw.PreferencesGroup;
@@ -99,9 +99,9 @@ export class ProfileEditor extends Adw.NavigationPage {
         for (const section of layout(machine)) {
             const group = new Adw.PreferencesGroup({title: section.title, description: section.description ?? ''});
             for (const spec of PROPERTIES.filter(item => section.groups.includes(item.group))) {
-                const row = createEditor(spec, this.#context);
-                this.editors.set(spec.name, row);
-                group.add(row);
+                const editor = createEditor(spec, this.#context);
+                this.editors.set(spec.name, editor);
+                group.add(editor.row);
             }
             page.add(group);
         }

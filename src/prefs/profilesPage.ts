@@ -28,7 +28,7 @@ export class ProfilesPage extends Adw.PreferencesPage {
     #machine: MachineInfo;
 
     constructor(settings: ConfineSettings, machine: MachineInfo) {
-        super({title: _('Profiles'), icon_name: 'view-list-symbolic', name: 'profiles'});
+        super({title: _('_Profiles'), use_underline: true, icon_name: 'view-list-symbolic', name: 'profiles'});
         this.#settings = settings;
         this.#machine = machine;
         this.group = new Adw.PreferencesGroup({

@@ -21,9 +21,12 @@ export interface PropertyContext {
     readonly machine: MachineInfo;
 }
 
-/** A row that edits one property of one profile. */
+/** The row that edits one property of one profile, and what it knows. */
 export interface PropertyEditor {
     readonly spec: PropertySpec;
+    readonly row: Adw.ActionRow;
+    /** Unsets the property; shown while a value (or an invalid one) is stored. */
+    readonly unsetButton: Gtk.Button;
     /** Shows the stored value (undefined when unset), which may be invalid. */
     load(raw: unknown): void;
 }
