@@ -158,7 +158,11 @@ function installForUser() {
         refuseInstall('gnome-extensions was not found. It comes with GNOME Shell (Debian and Ubuntu: package gnome-shell); ' +
             'install Confine from inside a GNOME session.');
     }
-    execFileSync('gnome-extensions', ['install', '--force', resolve(ZIP)], {stdio: 'inherit'});
+    try {
+        execFileSync('gnome-extensions', ['install', '--force', resolve(ZIP)], {stdio: 'inherit'});
+    } catch {
+        refuseInstall(`gnome-extensions could not install ${ZIP} (its message is above).`);
+    }
     console.log(`installed ${uuid} into ~/.local/share/gnome-shell/extensions/${uuid}`);
 
     let needsLogin = false;
@@ -171,7 +175,12 @@ function installForUser() {
         console.log(`GNOME Shell did not enable it yet (${String(error.stderr ?? '').trim() || 'no answer'}).`);
         if (!findCommand('gsettings'))
             refuseInstall('gsettings was not found either (package libglib2.0-bin); enable Confine in the Extensions app after logging in again.');
-        enableInShellSettings(uuid);
+        try {
+            enableInShellSettings(uuid);
+        } catch (settingsError) {
+            refuseInstall(`gsettings could not add Confine to org.gnome.shell enabled-extensions (${String(settingsError.stderr ?? '').trim()}); ` +
+                'enable it in the Extensions app after logging in again.');
+        }
         needsLogin = true;
     }
 

@@ -20,7 +20,8 @@ const RECORD = 'printf \'%s\\t\' "$(/usr/bin/basename "$0")" "$@" >> "$STUB_LOG"
 const GNOME_EXTENSIONS = `#!/bin/sh
 ${RECORD}
 case "$1" in
-install) [ "$2" = --force ] && [ -f "$3" ] || exit 3 ;;
+install) if [ -n "$STUB_INSTALL_FAILS" ]; then echo "zip is not a valid extension" >&2; exit 1; fi
+	[ "$2" = --force ] && [ -f "$3" ] || exit 3 ;;
 enable) if [ -n "$STUB_ENABLE_FAILS" ]; then echo "Extension “$2” does not exist" >&2; exit 2; fi ;;
 *) exit 4 ;;
 esac
@@ -29,6 +30,7 @@ esac
 const GSETTINGS = `#!/bin/sh
 ${RECORD}
 [ "$2" = org.gnome.shell ] || exit 4
+if [ -n "$STUB_GSETTINGS_FAILS" ]; then echo "No such schema" >&2; exit 1; fi
 case "$1" in
 get) /bin/cat "$STUB_STATE/$3" 2>/dev/null || echo '@as []' ;;
 set) printf '%s\\n' "$4" > "$STUB_STATE/$3" ;;
@@ -54,7 +56,16 @@ function writeScript(path: string, text: string): void {
 }
 
 /** Runs `node build.mjs --install` in a fresh home with only the given stand-ins on PATH. */
-function deploy(name: string, options: {stubs: string[]; enableFails?: boolean; state?: Record<string, string>; asRoot?: boolean}): Deploy {
+interface DeployOptions {
+    stubs: string[];
+    installFails?: boolean;
+    enableFails?: boolean;
+    gsettingsFails?: boolean;
+    state?: Record<string, string>;
+    asRoot?: boolean;
+}
+
+function deploy(name: string, options: DeployOptions): Deploy {
     const dir = join(scratch, 'runs', name);
     const stubs = join(dir, 'stubs');
     const tools = join(dir, 'tools');
@@ -78,7 +89,8 @@ function deploy(name: string, options: {stubs: string[]; enableFails?: boolean; 
     writeFileSync(log, '');
 
     const environment = [`HOME=${home}`, `PATH=${stubs}:${tools}`, `STUB_LOG=${log}`, `STUB_STATE=${state}`,
-        ...options.enableFails ? ['STUB_ENABLE_FAILS=1'] : []];
+        ...options.installFails ? ['STUB_INSTALL_FAILS=1'] : [], ...options.enableFails ? ['STUB_ENABLE_FAILS=1'] : [],
+        ...options.gsettingsFails ? ['STUB_GSETTINGS_FAILS=1'] : []];
     const node = [process.execPath, 'build.mjs', '--install'];
     let result;
     if (AS_ROOT && !options.asRoot) {
@@ -167,6 +179,19 @@ describe('npm run deploy', () => {
         assert.match(run.stderr, /npm run deploy: gnome-extensions was not found\. It comes with GNOME Shell/);
         assert.deepEqual(run.calls, []);
         assert.ok(!existsSync(join(run.home, '.local')));
+    });
+
+    test('stops with a short message when gnome-extensions or gsettings fail', () => {
+        const install = deploy('install-fails', {stubs: ['gnome-extensions', 'gsettings'], installFails: true});
+        assert.equal(install.status, 1);
+        assert.equal(install.stderr, 'zip is not a valid extension\n' +
+            `npm run deploy: gnome-extensions could not install dist/${UUID}.shell-extension.zip (its message is above).\n`);
+        assert.ok(!existsSync(join(install.home, '.local')));
+
+        const settings = deploy('gsettings-fails', {stubs: ['gnome-extensions', 'gsettings'], enableFails: true, gsettingsFails: true});
+        assert.equal(settings.status, 1);
+        assert.match(settings.stderr, /npm run deploy: gsettings could not add Confine to org\.gnome\.shell enabled-extensions \(No such schema\); enable it in the Extensions app after logging in again\.\n$/);
+        assert.doesNotMatch(settings.stderr, /at .*build\.mjs/);
     });
 
     test('refuses to install for root', {skip: AS_ROOT ? false : 'needs root to run the deploy as root'}, () => {
