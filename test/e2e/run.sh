@@ -26,6 +26,14 @@ if [[ $EUID -ne 0 ]]; then
 	exit 2
 fi
 
+# One run at a time on this machine: two headless shells on two cores make
+# timings flaky, and runs share /run/systemd/nspawn and the rootfs cache.
+exec {RUN_LOCK}>/run/lock/confine-e2e-run.lock
+if ! flock -n "$RUN_LOCK"; then
+	e2e_log "waiting for another e2e run to finish"
+	flock "$RUN_LOCK"
+fi
+
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 ARTIFACTS=${CONFINE_E2E_ARTIFACTS:-/tmp/confine-e2e-artifacts/$STAMP}
 WORK=$(mktemp -d /tmp/confine-e2e-run.XXXXXX)

@@ -124,6 +124,8 @@ export function createContext({ version, suite, container, shell, artifactsDir, 
         menuItemRect: label => shell.menuItemRect(label),
         menuItems: () => shell.menuItems(),
         windows: () => shell.windows(),
+        appState: appId => shell.appState(appId),
+        closeApp: (appId, timeoutMs) => shell.closeApp(appId, timeoutMs),
         /** Clicks the centre of a rect returned by the *Rect helpers. */
         clickRect: (rect, button, opts) => shell.clickAt(rect.cx, rect.cy, button, opts),
 

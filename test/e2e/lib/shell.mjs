@@ -165,6 +165,58 @@ export class Shell {
         }))`);
     }
 
+    /** Shell.AppState of an app id as a string: 'stopped', 'starting' or 'running'. */
+    appState(appId) {
+        return this.eval(String.raw`(() => {
+            const {Shell} = __gi;
+            const app = Shell.AppSystem.get_default().lookup_app(${JSON.stringify(appId)});
+            if (!app) throw new Error('no such app: ' + ${JSON.stringify(appId)});
+            return Object.entries(Shell.AppState).find(([, v]) => v === app.state)[0].toLowerCase();
+        })()`);
+    }
+
+    /**
+     * Closes every window of an app and waits until the shell sees it stopped
+     * (a click on the icon of an app still "starting" does nothing). A window
+     * closed soon after a launch leaves the launch's startup sequence pending,
+     * which keeps the app "starting" until mutter times it out: such leftover
+     * sequences are completed. Processes that outlive their windows are killed.
+     */
+    async closeApp(appId, timeoutMs = 10_000) {
+        const id = JSON.stringify(appId);
+        const settle = () => this.eval(String.raw`(() => {
+            const {Shell} = __gi;
+            const app = Shell.AppSystem.get_default().lookup_app(${id});
+            if (!app) throw new Error('no such app: ' + ${id});
+            for (const w of app.get_windows())
+                w.delete(global.get_current_time());
+            if (app.get_n_windows() === 0) {
+                for (const seq of Shell.WindowTracker.get_default().get_startup_sequences()) {
+                    const seqApp = seq.get_application_id() ?? '';
+                    if (seqApp === ${id} || seqApp.endsWith('/' + ${id}))
+                        seq.complete?.();
+                }
+            }
+            return {state: app.state === Shell.AppState.STOPPED ? 'stopped' : 'busy', pids: app.get_pids()};
+        })()`);
+        let pids = (await settle()).pids;
+        const deadline = Date.now() + timeoutMs;
+        let killed = false;
+        for (;;) {
+            await sleep(250);
+            const r = await settle();
+            if (r.state === 'stopped')
+                return;
+            pids = r.pids.length ? r.pids : pids;
+            if (!killed && Date.now() > deadline - timeoutMs / 2 && pids.length) {
+                await this.container.rootSh(`kill ${pids.join(' ')}`);
+                killed = true;
+            }
+            if (Date.now() > deadline)
+                throw new Error(`${appId} did not stop within ${timeoutMs} ms (state ${await this.appState(appId)})`);
+        }
+    }
+
     overviewState() {
         return this.eval(String.raw`(() => {
             const controls = Main.overview._overview?.controls;
@@ -179,21 +231,29 @@ export class Shell {
 
     /** Shows the overview (window picker) and waits until its animation is over. */
     async openOverview() {
-        await this.eval('Main.overview.show(); true');
+        await this.eval(`Main.overview.visible
+            ? (Main.overview.dash.showAppsButton.checked = false) : Main.overview.show(); true`);
         await waitFor(async () => {
             const s = await this.overviewState();
             return s.visible && !s.animating && s.state === 1;
-        }, 10_000, 'the overview to be shown');
+        }, 10_000, 'the overview to be shown').catch(async e => {
+            throw new Error(`${e.message}; overview: ${JSON.stringify(await this.overviewState())}`);
+        });
         await sleep(200);
     }
 
     /** Shows the app grid and waits until it has settled. */
     async showAppGrid() {
-        await this.eval('Main.overview.showApps(); true');
+        // showApps() does nothing while the overview is already shown (as it is
+        // after startup); the dash's show-apps toggle switches pages either way.
+        await this.eval(`Main.overview.visible
+            ? (Main.overview.dash.showAppsButton.checked = true) : Main.overview.showApps(); true`);
         await waitFor(async () => {
             const s = await this.overviewState();
             return s.visible && !s.animating && s.state === 2;
-        }, 10_000, 'the app grid to be shown');
+        }, 10_000, 'the app grid to be shown').catch(async e => {
+            throw new Error(`${e.message}; overview: ${JSON.stringify(await this.overviewState())}`);
+        });
         await sleep(300);
     }
 
@@ -286,6 +346,6 @@ export class Shell {
     /** Labels of the visible popup-menu items. */
     menuItems() {
         return this.eval(String.raw`__walk(Main.uiGroup, a => a.mapped && /MenuItem/.test(a.constructor.name))
-            .map(a => a.label?.text ?? a.label_actor?.text ?? null).filter(t => t !== null)`);
+            .map(a => a.label?.text ?? a.label_actor?.text ?? '').filter(t => t !== '')`);
     }
 }

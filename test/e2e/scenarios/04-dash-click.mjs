@@ -38,12 +38,6 @@ async function clickDashIcon(ctx, appId) {
     return { win, cgroup };
 }
 
-async function closeApp(ctx, pid) {
-    await ctx.evalJs(`global.display.list_all_windows()
-        .filter(w => w.get_pid() === ${pid}).forEach(w => w.delete(global.get_current_time())); true`);
-    await ctx.waitFor(async () => !(await ctx.windows()).some(w => w.pid === pid), 10_000, 'the window to close');
-}
-
 export const tests = [
     {
         name: 'gnome-calculator launches into a stock app-gnome scope',
@@ -51,7 +45,7 @@ export const tests = [
             const { win, cgroup } = await clickDashIcon(ctx, CALCULATOR);
             ctx.assert.match(cgroup, new RegExp(`/app-gnome-org\\.gnome\\.Calculator-${win.pid}\\.scope$`),
                 'the app runs in the stock app-gnome-<id>-<pid>.scope');
-            await closeApp(ctx, win.pid);
+            await ctx.closeApp(CALCULATOR);
         },
     },
     {
@@ -67,7 +61,7 @@ export const tests = [
                 ctx.assert.match(cgroup, new RegExp(`/app-gnome-org\\.gnome\\.TextEditor-${win.pid}\\.scope$`),
                     'the app runs in the stock app-gnome-<id>-<pid>.scope');
             }
-            await closeApp(ctx, win.pid);
+            await ctx.closeApp(TEXT_EDITOR);
         },
     },
 ];
