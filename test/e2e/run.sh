@@ -45,6 +45,17 @@ declare -a SUMMARY=()
 
 NSPAWN_PID=
 LEADER=
+BUILD_PID=
+RUNNER_PID=
+
+# Stops a process we started and everything below it, children first.
+kill_tree() {
+	local pid=$1 sig=${2:-TERM} child
+	for child in $(pgrep -P "$pid" 2>/dev/null); do
+		kill_tree "$child" "$sig"
+	done
+	kill -"$sig" "$pid" 2>/dev/null
+}
 
 # Stops the running container, if any: a clean poweroff first, then force.
 stop_container() {
@@ -74,6 +85,17 @@ stop_container() {
 teardown() {
 	local rc=$?
 	trap - EXIT INT TERM
+	# Interrupted mid-build or mid-scenario: stop those first. The build's own
+	# trap removes its half-built rootfs.
+	if [[ -n $RUNNER_PID ]] && kill -0 "$RUNNER_PID" 2>/dev/null; then
+		kill_tree "$RUNNER_PID"
+		wait "$RUNNER_PID" 2>/dev/null
+	fi
+	if [[ -n $BUILD_PID ]] && kill -0 "$BUILD_PID" 2>/dev/null; then
+		e2e_log "stopping the rootfs build"
+		kill_tree "$BUILD_PID"
+		wait "$BUILD_PID" 2>/dev/null
+	fi
 	stop_container
 	if [[ -n ${E2E_MOUNTED_NSPAWN_TMPFS:-} ]]; then
 		umount /run/systemd/nspawn 2>/dev/null || umount -l /run/systemd/nspawn 2>/dev/null
@@ -148,7 +170,7 @@ record() { # record <version> <passed> <failed> <note>
 }
 
 run_version() {
-	local version=$1 suite rootfs start boot_start art results passed failed
+	local version=$1 suite rootfs start boot_start art results passed failed rc
 	start=$SECONDS
 	art=$ARTIFACTS/$version
 	mkdir -p "$art"
@@ -157,7 +179,14 @@ run_version() {
 		record "$version" 0 1 "unknown version"
 		return
 	fi
-	if ! rootfs=$(e2e_rootfs "$suite"); then
+	# In the background so that a signal interrupts the wait, not just the build.
+	e2e_rootfs "$suite" >"$WORK/rootfs-$version" &
+	BUILD_PID=$!
+	wait "$BUILD_PID"
+	rc=$?
+	BUILD_PID=
+	rootfs=$(cat "$WORK/rootfs-$version")
+	if ((rc != 0)) || [[ ! -d $rootfs ]]; then
 		record "$version" 0 1 "rootfs build failed"
 		return
 	fi
@@ -175,7 +204,10 @@ run_version() {
 	e2e_log "GNOME $version: booted in $((SECONDS - boot_start)) s"
 	results=$WORK/results-$version.json
 	node "$E2E_DIR/lib/runner.mjs" --version "$version" --suite "$suite" --leader "$LEADER" \
-		--zip "$ZIP" --artifacts "$art" --results "$results"
+		--zip "$ZIP" --artifacts "$art" --results "$results" &
+	RUNNER_PID=$!
+	wait "$RUNNER_PID"
+	RUNNER_PID=
 	if [[ -s $results ]]; then
 		passed=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.passed)' "$results")
 		failed=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.failed)' "$results")

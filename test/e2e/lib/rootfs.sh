@@ -131,6 +131,7 @@ e2e_rootfs() {
 	e2e_log "$suite: cold build into $tmp"
 	(
 		trap 'e2e_umount_below "$tmp"; rm -rf --one-file-system "$tmp" "$tmp.debootstrap.log"' EXIT
+		trap 'exit 143' TERM INT
 		e2e_build_rootfs "$suite" "$tmp" || exit 1
 		mv -T "$tmp" "$dir"
 	)

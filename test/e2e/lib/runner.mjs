@@ -60,6 +60,10 @@ async function startSession() {
         'dbus-update-activation-environment --systemd XDG_SESSION_TYPE XDG_CURRENT_DESKTOP WAYLAND_DISPLAY'),
     'setting the session environment');
 
+    // GLib watches the applications directories that exist when the shell
+    // starts: create the user's, so .desktop files scenarios drop there are seen.
+    await must(container.sh('mkdir -p ~/.local/share/applications'), 'mkdir applications');
+
     // Hot corners off: the virtual pointer starts in the corner, and the corner's
     // barrier would swallow the first motion and toggle the overview (see setupInput).
     await must(container.sh('gsettings set org.gnome.desktop.interface enable-hot-corners false'), 'gsettings');
