@@ -207,8 +207,12 @@ export class ConfinedLauncher {
 
     async #spawn(copy: Gio.File, target: LaunchTarget, plan: LaunchPlan): Promise<void> {
         const info = GioUnix.DesktopAppInfo.new_from_filename(copy.get_path()!);
-        if (!info)
+        if (!info) {
+            // GLib refuses an entry whose Exec program is not on PATH: here, systemd-run.
+            if (GLib.find_program_in_path(plan.argv[0]) === null)
+                throw new LaunchFailure('systemd-run is not installed (it comes with systemd)');
             throw new LaunchFailure('GLib could not read the rewritten desktop entry');
+        }
 
         const outcome = new Promise<string>(resolve => this.#userManager.watchUnit(plan.unitName, resolve));
         let pid = 0;

@@ -5,6 +5,7 @@
 // where a JS override is not seen, so each entry point is patched on its own.
 
 import type Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
 import type GioUnix from 'gi://GioUnix';
 import Shell from 'gi://Shell';
 import {InjectionManager} from 'resource:///org/gnome/shell/extensions/extension.js';
@@ -33,6 +34,22 @@ function prefersDiscreteGpu(app: Shell.App, preference: Shell.AppLaunchGpu): boo
     if (preference === Shell.AppLaunchGpu.APP_PREF)
         return (app.get_app_info() as GioUnix.DesktopAppInfo).get_boolean('PrefersNonDefaultGPU');
     return preference === Shell.AppLaunchGpu.DISCRETE;
+}
+
+/** Variables GLib adds to the child's environment itself while launching. */
+const SET_BY_LAUNCH = ['GIO_LAUNCHED_DESKTOP_FILE'];
+const SET_BY_STARTUP_NOTIFICATION = ['XDG_ACTIVATION_TOKEN', 'DESKTOP_STARTUP_ID'];
+
+/**
+ * What a transient service must be handed: the desktop variables that will be set in
+ * systemd-run's environment. Naming an unset one would give the app an empty value.
+ */
+function environmentToPass(app: Shell.App): string[] {
+    const info = app.get_app_info() as GioUnix.DesktopAppInfo;
+    const fromLaunch = info.get_boolean('StartupNotify')
+        ? [...SET_BY_LAUNCH, ...SET_BY_STARTUP_NOTIFICATION]
+        : SET_BY_LAUNCH;
+    return DESKTOP_ENVIRONMENT.filter(name => fromLaunch.includes(name) || GLib.getenv(name) !== null);
 }
 
 /** Properties of the profile that this systemd is too old to know. */
@@ -162,7 +179,7 @@ export class Launcher {
                 appName: app.get_name(),
                 profile,
                 suffix: randomSuffix(Math.random),
-                passEnvironment: DESKTOP_ENVIRONMENT,
+                passEnvironment: environmentToPass(app),
             });
             const version = await this.#userManager.version();
             const unsupported = unsupportedProperties(profile, version);

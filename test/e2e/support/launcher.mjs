@@ -136,3 +136,51 @@ export async function assertNoExceptions(ctx, cursor) {
     const exceptions = await ctx.jsExceptions(await ctx.journal({cursor}));
     ctx.assert.deepEqual(exceptions, [], 'no JS exception from the extension in the shell journal');
 }
+
+/** A script that records its argv (NUL-separated) and cgroup under ~/records/<tag>. */
+export const RECORDER = '/usr/local/bin/confine-e2e-recorder';
+const RECORDER_SCRIPT = `#!/bin/sh
+tag="$1"; shift
+mkdir -p "$HOME/records"
+printf '%s\\0' "$@" > "$HOME/records/$tag.argv"
+cat /proc/self/cgroup > "$HOME/records/$tag.cgroup"
+date +%s%N >> "$HOME/records/$tag.started"
+`;
+
+export async function installRecorder(ctx) {
+    await ctx.writeFile(RECORDER, RECORDER_SCRIPT, {mode: 0o755});
+    await ctx.sh('rm -rf ~/records');
+}
+
+export async function writeDesktopFile(ctx, desktopId, lines) {
+    await ctx.writeFile(`${ctx.home}/.local/share/applications/${desktopId}`,
+        ['[Desktop Entry]', 'Type=Application', ...lines, ''].join('\n'));
+    await ctx.waitFor(() => ctx.evalJs(
+        `!!imports.gi.Shell.AppSystem.get_default().lookup_app(${JSON.stringify(desktopId)})`),
+    30_000, `the shell to see ${desktopId}`);
+}
+
+/** Calls a Shell.App method the way the shell's own UI does, through Eval. */
+export async function callApp(ctx, desktopId, call) {
+    return ctx.evalJs(`(() => {
+        const Shell = imports.gi.Shell;
+        const app = Shell.AppSystem.get_default().lookup_app(${JSON.stringify(desktopId)});
+        ${call};
+        return true;
+    })()`);
+}
+
+export async function readRecord(ctx, tag, timeoutMs = 15_000) {
+    await ctx.waitFor(async () => (await ctx.sh(`test -s ~/records/${tag}.cgroup`)).code === 0,
+        timeoutMs, `the recorder to run for ${tag}`);
+    const argv = (await ctx.readFile(`${ctx.home}/records/${tag}.argv`)).split('\0').slice(0, -1);
+    const cgroup = (await ctx.readFile(`${ctx.home}/records/${tag}.cgroup`)).trim();
+    return {argv, cgroup};
+}
+
+export async function setEnabled(ctx, enabled) {
+    await ctx.evalJs(`Main.extensionManager.${enabled ? 'enableExtension' : 'disableExtension'}('${ctx.uuid}'); true`);
+    await ctx.waitFor(async () => (await ctx.extensionInfo()).state ===
+        (enabled ? ctx.ExtensionState.ACTIVE : ctx.ExtensionState.INACTIVE), 10_000,
+    `the extension to be ${enabled ? 'enabled' : 'disabled'}`);
+}
