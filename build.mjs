@@ -192,6 +192,12 @@ function installForUser() {
     chmodSync(`${command}.new`, 0o755);
     renameSync(`${command}.new`, command);
     console.log(`installed the confine command as ${command}`);
+    // Where bash-completion looks for a user's own completions.
+    const completions = join(process.env.BASH_COMPLETION_USER_DIR ||
+        join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'bash-completion'), 'completions');
+    mkdirSync(completions, {recursive: true});
+    cpSync(join('src', 'cli', 'confine.bash-completion'), join(completions, 'confine'));
+    console.log(`installed bash completion for confine as ${join(completions, 'confine')}`);
     if (!(process.env.PATH ?? '').split(':').includes(bin))
         console.log(`${bin} is not in your PATH: add it (for example in ~/.profile) to type "confine" alone.`);
     if (needsLogin) {

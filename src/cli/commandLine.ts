@@ -19,3 +19,14 @@ export function commandName(command: string): string {
     const name = command.replace(/\/+$/, '').split('/').pop() ?? '';
     return name === '' ? command : name;
 }
+
+/**
+ * The command's words as a transient service must receive them. The service manager
+ * expands $NAME, ${NAME} and $$ in ExecStart (systemd-run's --expand-environment, on
+ * by default for services), which would rewrite `sh -c 'echo $1'`; doubling every $
+ * gives the words back verbatim on every systemd version. Scopes exec the command
+ * themselves and expand nothing.
+ */
+export function verbatimServiceArgv(argv: readonly string[]): string[] {
+    return argv.map(word => word.replace(/\$/g, '$$$$'));
+}

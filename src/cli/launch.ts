@@ -37,7 +37,8 @@ export function isTerminal(fd: number): boolean {
  * command has ended.
  */
 export function runAndWait(argv: readonly string[], plan: LaunchPlan, manager: UserManager): number {
-    const child = Gio.Subprocess.new([...argv], Gio.SubprocessFlags.NONE);
+    // Without STDIN_INHERIT a subprocess reads /dev/null.
+    const child = Gio.Subprocess.new([...argv], Gio.SubprocessFlags.STDIN_INHERIT);
     const loop = new GLib.MainLoop(null, false);
 
     const handOn = (signal: number) => {

@@ -9,7 +9,7 @@ import {buildLaunchPlan, DESKTOP_ENVIRONMENT, type LaunchPlan, type ServiceAttac
 import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
-import {commandName, formatCommandLine} from './commandLine.js';
+import {commandName, formatCommandLine, verbatimServiceArgv} from './commandLine.js';
 import {serviceEnvironment} from './environment.js';
 import {ConfineError, EXIT} from './exitStatus.js';
 import {helpText} from './help.js';
@@ -22,6 +22,14 @@ import {formatUnit} from './unitStatus.js';
 import {UserManager} from './userManager.js';
 
 const SYSTEMD_RUN = 'systemd-run';
+
+/**
+ * For a service we wait on: systemd counts a main process killed by SIGTERM, SIGINT,
+ * SIGHUP or SIGPIPE as a clean stop of a simple service, and systemd-run would then
+ * exit 0 for a command that was interrupted. A oneshot service makes it a failure
+ * ("signal", exit status 255), and runs without a start timeout.
+ */
+const ONESHOT = '--property=Type=oneshot';
 
 function write(text: string): void {
     print(text.replace(/\n$/, ''));
@@ -100,7 +108,9 @@ function launch(request: Launch): number {
         passEnvironment: serviceEnvironment(GLib.listenv()),
         serviceAttachment: request.attachment,
     });
-    const argv = [...plan.argv, ...request.command];
+    const argv = plan.unitType === 'service'
+        ? [...plan.argv.slice(0, -1), ONESHOT, '--', ...verbatimServiceArgv(request.command)]
+        : [...plan.argv, ...request.command];
     if (request.dryRun) {
         print(formatCommandLine(argv));
         return EXIT.OK;

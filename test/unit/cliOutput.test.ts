@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert';
 import {test} from 'node:test';
 
-import {commandName, formatCommandLine} from '../../src/cli/commandLine.js';
+import {commandName, formatCommandLine, verbatimServiceArgv} from '../../src/cli/commandLine.js';
 import {serviceEnvironment} from '../../src/cli/environment.js';
 import {formatProfiles, formatShow} from '../../src/cli/report.js';
 import {appliedValue, formatBytes, formatCpuMask, formatUnit, propertiesToRead} from '../../src/cli/unitStatus.js';
@@ -95,4 +95,9 @@ test('show gives the reason and the command line in front of the app\'s Exec', (
         `  systemd-run --user --scope --unit=app-confine-a-abc.scope '--description=A (Confine profile Relaxed)' --collect --quiet --property=MemoryMax=70% -- a %U`,
         '',
     ].join('\n'));
+});
+
+test('a service gets the command\'s words verbatim despite systemd\'s $ expansion', () => {
+    assert.deepEqual(verbatimServiceArgv(['sh', '-c', 'echo "$1" ${HOME} $$', 'x']), ['sh', '-c', 'echo "$$1" $${HOME} $$$$', 'x']);
+    assert.deepEqual(verbatimServiceArgv(['100%', 'plain']), ['100%', 'plain']);
 });

@@ -1,0 +1,99 @@
+// Issue 6: `confine shell` on a real terminal (tmux in the container): the shell runs in
+// its own unit, Ctrl-C reaches what runs in it and not confine, and `exit` returns.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const title = 'confine shell in a terminal';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const SCHEMA = 'org.gnome.shell.extensions.confine';
+const CONFINE = '/usr/local/bin/confine';
+const TMUX = 'tmux -L confine-e2e';
+
+async function setUp(ctx) {
+    await ctx.copyIn(path.join(REPO, 'dist/cli/confine'), CONFINE, { owner: 'root', mode: 0o755 });
+    for (const key of ['profiles', 'app-profiles', 'default-profile'])
+        await ctx.gsettings('reset', SCHEMA, key);
+    await ctx.sh(`${TMUX} kill-server`);
+    // A plain bash on a 160x40 terminal, as a terminal emulator's tab would start it.
+    await ctx.shOk(`${TMUX} new-session -d -s tab -x 160 -y 40 'env PS1="tab\\$ " bash --norc -i'`);
+    await ctx.shOk(`${TMUX} set-option -t tab remain-on-exit on`);
+}
+
+const screen = async ctx => (await ctx.shOk(`${TMUX} capture-pane -p -J -S -200 -t tab`)).replace(/\s+$/gm, '');
+
+async function type(ctx, text) {
+    await ctx.shOk(`${TMUX} send-keys -t tab -l ${ctx.shellQuote(text)}`);
+    await ctx.shOk(`${TMUX} send-keys -t tab Enter`);
+}
+
+/** Types a command that ends by echoing a marker, and returns the screen once the marker shows. */
+async function typeAndWait(ctx, command, marker) {
+    await type(ctx, `${command}; echo ${marker}-$((20+22))`);
+    return ctx.waitFor(async () => {
+        const text = await screen(ctx);
+        return text.includes(`${marker}-42`) ? text : null;
+    }, 20_000, `"${marker}" on the terminal`);
+}
+
+/** The unit of the last "0::/..." cgroup line on the screen after `marker`'s command. */
+function unitAfter(text, marker) {
+    const tail = text.slice(text.lastIndexOf(`echo ${marker}`));
+    const line = tail.split('\n').find(l => l.startsWith('0::'));
+    return line ? line.split('/').pop() : null;
+}
+
+async function shellSession(ctx, profile, expectedUnit) {
+    await setUp(ctx);
+    try {
+        const before = unitAfter(await typeAndWait(ctx, 'cat /proc/self/cgroup', 'OUTSIDE1'), 'OUTSIDE1');
+        ctx.assert.doesNotMatch(before ?? '', /^app-confine-/);
+
+        await type(ctx, `exec 3>&1; ${CONFINE} shell --profile ${profile}; echo "confine-status=$?"`);
+        const text = await typeAndWait(ctx, 'cat /proc/self/cgroup; tty; grep NoNewPrivs /proc/self/status', 'INSIDE1');
+        const unit = unitAfter(text, 'INSIDE1');
+        ctx.log(`${profile}: the shell runs in ${unit}`);
+        ctx.assert.match(unit ?? '', expectedUnit, `the shell's own unit:\n${text}`);
+        const shown = await ctx.systemctlShow(unit, ['Description', 'ActiveState', 'MemoryMax']);
+        ctx.assert.equal(shown.Description, `bash shell (Confine profile ${profile === 'strict' ? 'Strict' : 'Relaxed'})`);
+        // confine waits on services as oneshot units, which stay "activating" while they run.
+        ctx.assert.equal(shown.ActiveState, unit.endsWith('.service') ? 'activating' : 'active');
+
+        // Ctrl-C interrupts what runs in the shell; the shell and confine live on.
+        await type(ctx, 'sleep 300');
+        await ctx.sleep(1000);
+        await ctx.shOk(`${TMUX} send-keys -t tab C-c`);
+        const after = await typeAndWait(ctx, 'cat /proc/self/cgroup', 'INSIDE2');
+        ctx.assert.equal(unitAfter(after, 'INSIDE2'), unit, 'still the same shell after Ctrl-C');
+
+        await type(ctx, 'exit 5');
+        const back = await typeAndWait(ctx, 'cat /proc/self/cgroup', 'OUTSIDE2');
+        ctx.assert.match(back, /^confine-status=5$/m, 'exit returns to the calling shell with the status');
+        ctx.assert.equal(unitAfter(back, 'OUTSIDE2'), before, 'back in the tab\'s own shell');
+        await ctx.waitFor(async () => (await ctx.systemctlShow(unit, ['ActiveState'])).ActiveState === 'inactive',
+            10_000, `${unit} to end`);
+        return text;
+    } catch (error) {
+        ctx.log(`terminal:\n${await screen(ctx).catch(e => e.message)}`);
+        throw error;
+    } finally {
+        await ctx.sh(`${TMUX} kill-server`);
+    }
+}
+
+export const tests = [
+    {
+        name: 'relaxed: a scope that keeps the terminal',
+        fn: async ctx => {
+            const text = await shellSession(ctx, 'relaxed', /^app-confine-shell-[a-z0-9]{12}\.scope$/);
+            ctx.assert.match(text, /^NoNewPrivs:\s+0$/m);
+        },
+    },
+    {
+        name: 'strict: a service on a pty of its own',
+        fn: async ctx => {
+            const text = await shellSession(ctx, 'strict', /^app-confine-shell@[a-z0-9]{12}\.service$/);
+            ctx.assert.match(text, /^NoNewPrivs:\s+1$/m, 'the sandbox applies to the shell');
+        },
+    },
+];
