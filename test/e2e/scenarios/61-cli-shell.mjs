@@ -96,4 +96,34 @@ export const tests = [
             ctx.assert.match(text, /^NoNewPrivs:\s+1$/m, 'the sandbox applies to the shell');
         },
     },
+    {
+        name: 'Console: its shell setting makes every window run confine shell',
+        fn: async ctx => {
+            await setUp(ctx);
+            await ctx.sh(`${TMUX} kill-server`);
+            // Console (kgx) has no preferences row for a custom command, but reads its shell from this key.
+            await ctx.gsettings('set', 'org.gnome.Console', 'shell', `['${CONFINE}', 'shell', '--profile', 'relaxed']`);
+            let kgx = '';
+            try {
+                kgx = (await ctx.shOk('true; kgx > /tmp/cli-kgx.log 2>&1 & echo $!')).trim();
+                const found = await ctx.waitFor(async () => {
+                    const out = await ctx.shOk('for pid in $(pgrep -u tester -x bash); do ' +
+                        'echo "$pid $(ps -o ppid= -p $pid) $(tail -1 /proc/$pid/cgroup)"; done');
+                    return out.split('\n').find(line => /\/app-confine-shell-[a-z0-9]{12}\.scope$/.test(line)) ?? null;
+                }, 20_000, 'a bash in an app-confine-shell scope under Console');
+                ctx.log(`Console's shell: ${found}`);
+                const unit = found.split('/').pop();
+                ctx.assert.equal((await ctx.systemctlShow(unit, ['Description'])).Description, 'bash shell (Confine profile Relaxed)');
+                // Its parent chain leads back to this Console: bash ← confine (gjs) ← kgx.
+                const parent = found.split(' ')[1];
+                const grandparent = (await ctx.shOk(`ps -o ppid= -p ${parent}`)).trim();
+                ctx.assert.match(await ctx.shOk(`ps -o args= -p ${parent}`), /confine shell --profile relaxed/);
+                ctx.assert.equal(grandparent, kgx, 'confine shell was started by Console');
+            } finally {
+                if (kgx)
+                    await ctx.sh(`kill ${kgx}`);
+                await ctx.gsettings('reset', 'org.gnome.Console', 'shell');
+            }
+        },
+    },
 ];
