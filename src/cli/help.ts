@@ -113,7 +113,8 @@ Options:
 Lists the running units started by Confine (the extension, confine run and
 confine shell): unit name, description, processes, and the limits systemd
 applies to each (MemoryMax, CPUQuota, TasksMax, ... and the sandbox options of
-services).
+services). Services that confine run or confine shell waits on are oneshot
+units: they show as activating/start while they run.
 
 Options:
   -h, --help          this text

@@ -175,7 +175,7 @@ function show(desktopId: string): number {
             passEnvironment: DESKTOP_ENVIRONMENT,
         })
         : null;
-    write(formatShow({desktopId, resolution, plan, exec: entry?.exec ?? null}));
+    write(formatShow({desktopId: canonicalDesktopId(desktopId), resolution, plan, exec: entry?.exec ?? null}));
     if (resolution.kind === 'invalid') {
         if (!Object.hasOwn(settings.profiles, resolution.profileId))
             throw unknownProfile(resolution.profileId, settings);

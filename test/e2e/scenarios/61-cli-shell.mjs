@@ -126,4 +126,33 @@ export const tests = [
             }
         },
     },
+    {
+        name: 'Ctrl-C on confine run stops the command, scope or piped service, and leaves nothing behind',
+        fn: async ctx => {
+            await setUp(ctx);
+            try {
+                for (const [profile, seconds] of [['relaxed', 201], ['strict', 202], ['strict', 203]]) {
+                    // 202 runs with its stdout in a pipe (plain pipes), 203 on the terminal (a pty of its own).
+                    const pipe = seconds === 202 ? ' | cat' : '';
+                    await type(ctx, `${CONFINE} run --profile ${profile} -- sleep ${seconds}${pipe}; echo "st-${seconds}=\${PIPESTATUS[0]}"`);
+                    await ctx.waitFor(async () => (await ctx.sh(`pgrep -fx "sleep ${seconds}"`)).code === 0, 10_000, `sleep ${seconds} to run`);
+                    await ctx.shOk(`${TMUX} send-keys -t tab C-c`);
+                    const text = await ctx.waitFor(async () => {
+                        const t = await screen(ctx);
+                        return /^st-\d+=\d+$/m.test(t.split(`sleep ${seconds}`).pop()) ? t : null;
+                    }, 15_000, `confine run (${profile}, sleep ${seconds}) to return`);
+                    const status = new RegExp(`^st-${seconds}=(\\d+)$`, 'm').exec(text)[1];
+                    const left = (await ctx.sh(`pgrep -fx "sleep ${seconds}"`)).stdout.trim();
+                    ctx.log(`${profile}${pipe}: Ctrl-C -> status ${status}, left: ${left || 'nothing'}`);
+                    ctx.assert.equal(left, '', `sleep ${seconds} was stopped`);
+                    ctx.assert.notEqual(status, '0', 'an interrupted command is not a success');
+                }
+            } catch (error) {
+                ctx.log(`terminal:\n${await screen(ctx).catch(e => e.message)}`);
+                throw error;
+            } finally {
+                await ctx.sh(`${TMUX} kill-server`);
+            }
+        },
+    },
 ];
