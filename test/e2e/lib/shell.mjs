@@ -53,7 +53,7 @@ export class Shell {
 
     /** Creates the virtual pointer and keyboard once per shell. */
     async setupInput() {
-        return this.eval(String.raw`(() => {
+        await this.eval(String.raw`(() => {
             const Clutter = __gi.Clutter;
             // Clutter.get_default_backend() is gone in GNOME 51; the stage's context has the backend.
             const backend = global.stage.context?.get_backend?.() ?? Clutter.get_default_backend();
