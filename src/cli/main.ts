@@ -9,7 +9,7 @@ import {buildLaunchPlan, DESKTOP_ENVIRONMENT, type LaunchPlan, type ServiceAttac
 import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
-import {commandName, formatCommandLine, verbatimServiceArgv} from './commandLine.js';
+import {commandLineFor, commandName, formatCommandLine, parseSystemdVersion} from './commandLine.js';
 import {serviceEnvironment} from './environment.js';
 import {ConfineError, EXIT} from './exitStatus.js';
 import {helpText} from './help.js';
@@ -22,14 +22,6 @@ import {formatUnit} from './unitStatus.js';
 import {UserManager} from './userManager.js';
 
 const SYSTEMD_RUN = 'systemd-run';
-
-/**
- * For a service we wait on: systemd counts a main process killed by SIGTERM, SIGINT,
- * SIGHUP or SIGPIPE as a clean stop of a simple service, and systemd-run would then
- * exit 0 for a command that was interrupted. A oneshot service makes it a failure
- * ("signal", exit status 255), and runs without a start timeout.
- */
-const ONESHOT = '--property=Type=oneshot';
 
 function write(text: string): void {
     print(text.replace(/\n$/, ''));
@@ -80,13 +72,21 @@ function loginShell(): string {
     return '/bin/sh';
 }
 
-/** What a real run needs beyond the plan: systemd-run, the command, and the user manager. */
-function checkRunnable(command: string): UserManager {
+function requireSystemdRun(): void {
     if (GLib.find_program_in_path(SYSTEMD_RUN) === null)
         throw new ConfineError(EXIT.NO_SYSTEMD_RUN, `${SYSTEMD_RUN} was not found in PATH; install systemd`);
-    if (GLib.find_program_in_path(command) === null)
-        throw new ConfineError(EXIT.COMMAND_NOT_FOUND, `${command}: command not found`);
-    return UserManager.connect();
+}
+
+/** The version of the systemd-run in PATH, or null when it does not say. */
+function systemdRunVersion(): number | null {
+    try {
+        const version = Gio.Subprocess.new([SYSTEMD_RUN, '--version'],
+            Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_SILENCE);
+        const [, stdout] = version.communicate_utf8(null, null);
+        return parseSystemdVersion(stdout ?? '');
+    } catch {
+        return null;
+    }
 }
 
 interface Launch {
@@ -108,15 +108,16 @@ function launch(request: Launch): number {
         passEnvironment: serviceEnvironment(GLib.listenv()),
         serviceAttachment: request.attachment,
     });
-    const argv = plan.unitType === 'service'
-        ? [...plan.argv.slice(0, -1), ONESHOT, '--', ...verbatimServiceArgv(request.command)]
-        : [...plan.argv, ...request.command];
+    // The exact command line depends on the systemd-run that will run it.
+    requireSystemdRun();
+    const argv = commandLineFor(plan, request.command, systemdRunVersion());
     if (request.dryRun) {
         print(formatCommandLine(argv));
         return EXIT.OK;
     }
-    const manager = checkRunnable(request.command[0]);
-    return runAndWait(argv, plan, manager);
+    if (GLib.find_program_in_path(request.command[0]) === null)
+        throw new ConfineError(EXIT.COMMAND_NOT_FOUND, `${request.command[0]}: command not found`);
+    return runAndWait(argv, plan, UserManager.connect());
 }
 
 function run(invocation: Extract<Invocation, {command: 'run'}>): number {

@@ -1,7 +1,7 @@
 import {strict as assert} from 'node:assert';
 import {test} from 'node:test';
 
-import {commandName, formatCommandLine, verbatimServiceArgv} from '../../src/cli/commandLine.js';
+import {commandLineFor, commandName, formatCommandLine, parseSystemdVersion} from '../../src/cli/commandLine.js';
 import {serviceEnvironment} from '../../src/cli/environment.js';
 import {formatProfiles, formatShow} from '../../src/cli/report.js';
 import {appliedValue, formatBytes, formatCpuMask, formatUnit, propertiesToRead} from '../../src/cli/unitStatus.js';
@@ -97,7 +97,26 @@ test('show gives the reason and the command line in front of the app\'s Exec', (
     ].join('\n'));
 });
 
-test('a service gets the command\'s words verbatim despite systemd\'s $ expansion', () => {
-    assert.deepEqual(verbatimServiceArgv(['sh', '-c', 'echo "$1" ${HOME} $$', 'x']), ['sh', '-c', 'echo "$$1" $${HOME} $$$$', 'x']);
-    assert.deepEqual(verbatimServiceArgv(['100%', 'plain']), ['100%', 'plain']);
+test('the command gets its words verbatim and a service reports signals, on old and new systemd', () => {
+    const profile = (properties: [string, string][]) => ({id: 'p', name: 'P', properties: new Map(properties)});
+    const scope = buildLaunchPlan({desktopId: 'sh', appName: 'sh', profile: profile([['MemoryMax', '70%']]), suffix: 'abc'});
+    const service = buildLaunchPlan({desktopId: 'sh', appName: 'sh', profile: profile([['PrivateTmp', 'yes']]), suffix: 'abc',
+        serviceAttachment: 'pipe'});
+    const command = ['sh', '-c', 'echo "$1" ${HOME} $$', 'x'];
+    const tail = (argv: string[]) => argv.slice(argv.indexOf('--'));
+    const options = (argv: string[]) => argv.slice(0, argv.indexOf('--'));
+
+    assert.deepEqual(tail(commandLineFor(scope, command, 252)), ['--', ...command]);
+    assert.deepEqual(tail(commandLineFor(scope, command, 262)), ['--', ...command]);
+    assert.ok(options(commandLineFor(scope, command, 262)).includes('--expand-environment=no'));
+    assert.ok(!options(commandLineFor(scope, command, 252)).includes('--expand-environment=no'));
+    assert.ok(!options(commandLineFor(scope, command, 262)).includes('--property=Type=oneshot'));
+
+    assert.deepEqual(tail(commandLineFor(service, command, 252)), ['--', 'sh', '-c', 'echo "$$1" $${HOME} $$$$', 'x']);
+    assert.deepEqual(tail(commandLineFor(service, command, null)), ['--', 'sh', '-c', 'echo "$$1" $${HOME} $$$$', 'x']);
+    assert.deepEqual(tail(commandLineFor(service, command, 257)), ['--', ...command]);
+    assert.deepEqual(options(commandLineFor(service, command, 257)).slice(-2), ['--property=Type=oneshot', '--expand-environment=no']);
+    assert.deepEqual(options(commandLineFor(service, command, 257)).slice(0, -2), service.argv.slice(0, -1), 'the plan itself is kept');
+    assert.equal(parseSystemdVersion('systemd 257 (257.9-1~deb13u1)\n+PAM +AUDIT'), 257);
+    assert.equal(parseSystemdVersion('nonsense'), null);
 });

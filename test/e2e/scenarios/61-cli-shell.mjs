@@ -67,8 +67,10 @@ async function shellSession(ctx, profile, expectedUnit) {
         ctx.assert.equal(unitAfter(after, 'INSIDE2'), unit, 'still the same shell after Ctrl-C');
 
         await type(ctx, 'exit 5');
+        // Typing ahead now would feed systemd-run's pty forwarder, not the calling shell.
+        await ctx.waitFor(async () => /^confine-status=5$/m.test(await screen(ctx)), 15_000,
+            'exit to return to the calling shell with the status');
         const back = await typeAndWait(ctx, 'cat /proc/self/cgroup', 'OUTSIDE2');
-        ctx.assert.match(back, /^confine-status=5$/m, 'exit returns to the calling shell with the status');
         ctx.assert.equal(unitAfter(back, 'OUTSIDE2'), before, 'back in the tab\'s own shell');
         await ctx.waitFor(async () => (await ctx.systemctlShow(unit, ['ActiveState'])).ActiveState === 'inactive',
             10_000, `${unit} to end`);
@@ -115,7 +117,7 @@ export const tests = [
                 const unit = found.split('/').pop();
                 ctx.assert.equal((await ctx.systemctlShow(unit, ['Description'])).Description, 'bash shell (Confine profile Relaxed)');
                 // Its parent chain leads back to this Console: bash ← confine (gjs) ← kgx.
-                const parent = found.split(' ')[1];
+                const parent = found.trim().split(/\s+/)[1];
                 const grandparent = (await ctx.shOk(`ps -o ppid= -p ${parent}`)).trim();
                 ctx.assert.match(await ctx.shOk(`ps -o args= -p ${parent}`), /confine shell --profile relaxed/);
                 ctx.assert.equal(grandparent, kgx, 'confine shell was started by Console');
@@ -135,14 +137,16 @@ export const tests = [
                     // 202 runs with its stdout in a pipe (plain pipes), 203 on the terminal (a pty of its own).
                     const pipe = seconds === 202 ? ' | cat' : '';
                     await type(ctx, `${CONFINE} run --profile ${profile} -- sleep ${seconds}${pipe}; echo "st-${seconds}=\${PIPESTATUS[0]}"`);
-                    await ctx.waitFor(async () => (await ctx.sh(`pgrep -fx "sleep ${seconds}"`)).code === 0, 10_000, `sleep ${seconds} to run`);
+                    // systemd-run may run the command as /usr/bin/sleep.
+                    const pgrep = `pgrep -f "^(/usr/bin/)?sleep ${seconds}$"`;
+                    await ctx.waitFor(async () => (await ctx.sh(pgrep)).code === 0, 10_000, `sleep ${seconds} to run`);
                     await ctx.shOk(`${TMUX} send-keys -t tab C-c`);
                     const text = await ctx.waitFor(async () => {
                         const t = await screen(ctx);
                         return /^st-\d+=\d+$/m.test(t.split(`sleep ${seconds}`).pop()) ? t : null;
                     }, 15_000, `confine run (${profile}, sleep ${seconds}) to return`);
                     const status = new RegExp(`^st-${seconds}=(\\d+)$`, 'm').exec(text)[1];
-                    const left = (await ctx.sh(`pgrep -fx "sleep ${seconds}"`)).stdout.trim();
+                    const left = (await ctx.sh(pgrep)).stdout.trim();
                     ctx.log(`${profile}${pipe}: Ctrl-C -> status ${status}, left: ${left || 'nothing'}`);
                     ctx.assert.equal(left, '', `sleep ${seconds} was stopped`);
                     ctx.assert.notEqual(status, '0', 'an interrupted command is not a success');
