@@ -215,11 +215,16 @@ export class ConfinedLauncher {
         }
 
         const outcome = new Promise<string>(resolve => this.#userManager.watchUnit(plan.unitName, resolve));
+        const context = createLaunchContext(target);
+        let startupId: string | null = null;
+        context.connect('launched', (_context, _info, platformData: GLib.Variant) => {
+            startupId = platformData.lookup_value('startup-notification-id', null)?.get_string()[0] ?? null;
+        });
         let pid = 0;
         try {
             // No DO_NOT_REAP_CHILD: GLib then double-forks, and the user manager, a
             // subreaper, reaps the app; the shell keeps no child watch per app.
-            info.launch_uris_as_manager([], createLaunchContext(target), GLib.SpawnFlags.SEARCH_PATH,
+            info.launch_uris_as_manager([], context, GLib.SpawnFlags.SEARCH_PATH,
                 null, (_info: GioUnix.DesktopAppInfo, childPid: number) => {
                     pid = childPid;
                 });
@@ -236,6 +241,10 @@ export class ConfinedLauncher {
         settled = true;
         if (result !== 'done') {
             this.#userManager.forgetUnit(plan.unitName);
+            // Ends the startup sequence: left open, the app would stay "starting" and
+            // the shell would ignore the fallback launch.
+            if (startupId)
+                context.launch_failed(startupId);
             throw new LaunchFailure(result);
         }
     }

@@ -21,6 +21,9 @@ import {UserManager} from './userManager.js';
 
 type Request = Omit<LaunchTarget, 'app'>;
 
+const FIX_PROFILE = 'Fix the profile in Confine’s preferences.';
+const FIX_SYSTEMD = 'Check that systemd-run is installed and that “systemctl --user status” works.';
+
 /** Unpacks the settings; the core validates every value, so nothing is trusted here. */
 function readConfinementSettings(settings: Gio.Settings): ConfinementSettings {
     return {
@@ -159,7 +162,8 @@ export class Launcher {
                 return false;
             case 'invalid':
                 return this.#fail(app, resolution.profileId,
-                    `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null);
+                    `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null,
+                    FIX_PROFILE);
             case 'confined':
                 this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
                 return true;
@@ -195,7 +199,8 @@ export class Launcher {
                 return;
             if (!(error instanceof LaunchFailure))
                 console.error(`Confine: launching ${id} failed:`, error);
-            this.#fail(app, profile.name, error.message, stock);
+            this.#fail(app, profile.name, error.message, stock,
+                error instanceof LaunchFailure ? FIX_SYSTEMD : FIX_PROFILE);
         } finally {
             this.#pending.delete(id);
         }
@@ -206,14 +211,14 @@ export class Launcher {
      * already ours, so the fallback runs here; without it the caller runs it when
      * this returns false.
      */
-    #fail(app: Shell.App, profile: string, reason: string, stock: (() => void) | null): boolean {
+    #fail(app: Shell.App, profile: string, reason: string, stock: (() => void) | null, fix: string): boolean {
         const refuse = this.#settings.get_string('on-failure') === 'refuse';
         const title = refuse
             ? `${app.get_name()} was not started`
             : `${app.get_name()} was started without confinement`;
         const advice = refuse
-            ? 'Fix the profile in Confine’s preferences, or set “If confinement fails” to launch unconfined.'
-            : 'It runs without the limits of its profile. Fix the profile in Confine’s preferences.';
+            ? `${fix} Or set “If confinement fails” to launch unconfined.`
+            : `It runs without the limits of its profile. ${fix}`;
         this.#notifier.notify(title, `Profile “${profile}”: ${reason}\n${advice}`);
         if (refuse)
             return true;

@@ -1,7 +1,7 @@
 // Issue 4, acceptance 7: a hostile Exec line (quotes, spaces, %%, %U) and a
 // Terminal=true entry reach the app with exactly the argv of a stock launch.
 import {
-    RESOURCE_PROFILE, callApp, confineUnitPattern, installRecorder, readRecord, setProfiles, stockUnitPattern,
+    RESOURCE_PROFILE, callApp, confineUnitPattern, installRecorder, readRecord, setProfiles,
     writeDesktopFile, RECORDER, assertNoExceptions,
 } from '../support/launcher.mjs';
 
@@ -35,7 +35,8 @@ export const tests = [
             ctx.log(`stock argv ${JSON.stringify(stock.argv)}; confined argv ${JSON.stringify(confined.argv)}`);
             ctx.assert.deepEqual(stock.argv, ['two words', 'single quoted', 'dq "inner" $HOME', '100%', ';']);
             ctx.assert.deepEqual(confined.argv, stock.argv, 'the confined app gets the stock argv');
-            ctx.assert.match(stock.cgroup, stockUnitPattern(ARGV_APP));
+            // The stock launch moves the PID into its scope only after spawning it, so a
+            // quick first line may still run in the shell's cgroup; the confined one cannot.
             ctx.assert.match(confined.cgroup, confineUnitPattern(ARGV_APP));
         },
     },

@@ -1,0 +1,77 @@
+// Issue 4, acceptance 11: an invalid profile, a missing systemd-run and a user
+// manager that refuses the unit each end as on-failure says, with a notification
+// naming the app, the profile and the reason, and no exception in the shell.
+import {
+    RESOURCE_PROFILE, assertNoExceptions, cgroupOf, clearConfineNotifications, closeApp,
+    confineNotifications, setProfiles, stockUnitPattern, waitForWindow,
+} from '../support/launcher.mjs';
+
+export const title = 'launch failures follow the on-failure policy';
+
+const CALCULATOR = 'org.gnome.Calculator.desktop';
+const BROKEN_PROFILE = "'broken': {'name': <'Broken'>, 'MemoryMax': <'1G -p User=root'>, 'NoNewPrivileges': <'yes'>}";
+const FAKE_SYSTEMD_RUN = '/usr/local/bin/systemd-run';
+
+async function expectOutcome(ctx, {policy, profiles, reason}) {
+    await setProfiles(ctx, {profiles: profiles ?? [RESOURCE_PROFILE], assignments: {[CALCULATOR]: profiles === null ? 'limits' : 'broken'},
+        onFailure: policy});
+    await clearConfineNotifications(ctx);
+    const cursor = await ctx.journalCursor();
+    await ctx.openOverview();
+    await ctx.clickRect(await ctx.waitFor(() => ctx.dashIconRect(CALCULATOR), 10_000, 'the dash icon'));
+    const notification = await ctx.waitFor(async () => (await confineNotifications(ctx))[0], 20_000,
+        'a Confine notification');
+    ctx.log(`notification: ${JSON.stringify(notification)}`);
+    ctx.assert.match(`${notification.title} ${notification.body}`, /Calculator/, 'names the app');
+    ctx.assert.match(notification.body, profiles === null ? /E2E limits/ : /broken|Broken/, 'names the profile');
+    ctx.assert.match(notification.body, reason, 'says why');
+    if (policy === 'refuse') {
+        ctx.assert.match(notification.title, /was not started/);
+        await ctx.sleep(3000);
+        ctx.assert.equal((await ctx.windows()).filter(w => w.appId === CALCULATOR).length, 0,
+            'refuse: the app did not start');
+    } else {
+        ctx.assert.match(notification.title, /without confinement/);
+        const win = await waitForWindow(ctx, CALCULATOR);
+        ctx.assert.match(await cgroupOf(ctx, win.pid), stockUnitPattern(CALCULATOR),
+            'launch-unconfined: the app started the stock way');
+        await closeApp(ctx, CALCULATOR);
+    }
+    await assertNoExceptions(ctx, cursor);
+    await ctx.hideOverview();
+}
+
+const INVALID = /MemoryMax.*not a size|NoNewPrivileges must be a true\/false value/;
+const MISSING = /systemd-run is not installed/;
+const REFUSED = /refused the unit/;
+
+export const tests = [
+    ...['launch-unconfined', 'refuse'].map(policy => ({
+        name: `an invalid profile in GSettings, ${policy}`,
+        fn: ctx => expectOutcome(ctx, {policy, profiles: [BROKEN_PROFILE], reason: INVALID}),
+    })),
+    ...['launch-unconfined', 'refuse'].map(policy => ({
+        name: `systemd-run missing, ${policy}`,
+        fn: async ctx => {
+            await ctx.rootShOk('mv /usr/bin/systemd-run /usr/bin/systemd-run.hidden');
+            try {
+                await expectOutcome(ctx, {policy, profiles: null, reason: MISSING});
+            } finally {
+                await ctx.rootShOk('mv /usr/bin/systemd-run.hidden /usr/bin/systemd-run');
+            }
+        },
+    })),
+    ...['launch-unconfined', 'refuse'].map(policy => ({
+        name: `the user manager refuses the unit, ${policy}`,
+        fn: async ctx => {
+            // Stands in for a manager that says no: what systemd-run prints and returns then.
+            await ctx.writeFile(FAKE_SYSTEMD_RUN,
+                '#!/bin/sh\necho "Failed to start transient scope unit: Access denied" >&2\nexit 1\n', {mode: 0o755});
+            try {
+                await expectOutcome(ctx, {policy, profiles: null, reason: REFUSED});
+            } finally {
+                await ctx.rootShOk(`rm -f ${FAKE_SYSTEMD_RUN}`);
+            }
+        },
+    })),
+];
