@@ -111,8 +111,16 @@ async function loadScenarios() {
         .filter(f => !only || only.split(/[ ,]+/).some(o => f.includes(o)));
     const scenarios = [];
     for (const file of files) {
-        const mod = await import(pathToFileURL(path.join(SCENARIO_DIR, file)).href);
         const base = file.replace(/\.mjs$/, '');
+        let mod;
+        try {
+            mod = await import(pathToFileURL(path.join(SCENARIO_DIR, file)).href);
+        } catch (e) {
+            // A scenario file that does not load is one failure, not the end of the run.
+            const error = e;
+            scenarios.push({ file: base, timeoutMs: 1000, tests: [{ name: 'loads', fn: () => { throw error; } }] });
+            continue;
+        }
         let tests = [];
         if (Array.isArray(mod.tests))
             tests = mod.tests;
