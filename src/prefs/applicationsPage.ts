@@ -1,9 +1,10 @@
 // Every installed app with its profile chooser, searchable, plus the assignments
-// of apps that are no longer installed. Rows past the first screenful are built
-// while the main loop is idle, so the window shows at once even with hundreds of
-// apps.
+// of apps that are no longer installed. The apps are read after the window has
+// drawn its first frame, a screenful of rows at once and the rest while the main
+// loop is idle, so the window shows at once even with hundreds of apps.
 
 import Adw from 'gi://Adw';
+import type Gdk from 'gi://Gdk';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
@@ -15,7 +16,7 @@ import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY, type ConfineSettings
 import {listInstalledApps, type InstalledApp} from './installedApps.js';
 import {ProfileChoices} from './profileChoices.js';
 
-/** Rows built before the window first shows: about a screenful. */
+/** Rows built in the first go: about a screenful. */
 const FIRST_ROWS = 12;
 /** Rows built per idle callback afterwards. */
 const ROWS_PER_IDLE = 25;
@@ -34,8 +35,10 @@ export class ApplicationsPage extends Adw.PreferencesPage {
     readonly rows: AppRow[] = [];
     missingRows: AppRow[] = [];
     #settings: ConfineSettings;
-    #apps: InstalledApp[] = [];
+    #apps: InstalledApp[] | null = null;
     #pendingIdle = 0;
+    #afterPaintId = 0;
+    #clock: Gdk.FrameClock | null = null;
 
     constructor(settings: ConfineSettings) {
         // The mnemonic (Alt+A) switches pages from the keyboard.
@@ -67,18 +70,7 @@ export class ApplicationsPage extends Adw.PreferencesPage {
         this.add(this.missingGroup);
 
         this.choices.update(settings);
-        this.#apps = listInstalledApps();
-        this.#buildRows(FIRST_ROWS);
-        if (this.rows.length < this.#apps.length) {
-            this.#pendingIdle = GLib.idle_add(GLib.PRIORITY_LOW, () => {
-                this.#buildRows(ROWS_PER_IDLE);
-                if (this.rows.length < this.#apps.length)
-                    return GLib.SOURCE_CONTINUE;
-                this.#pendingIdle = 0;
-                return GLib.SOURCE_REMOVE;
-            });
-        }
-        this.#syncMissing();
+        this.connect('map', () => this.#loadAfterFirstFrame());
 
         settings.listen(key => {
             if (key === PROFILES_KEY || key === DEFAULT_PROFILE_KEY)
@@ -90,20 +82,59 @@ export class ApplicationsPage extends Adw.PreferencesPage {
 
     /** True once every installed app has its row. */
     get complete(): boolean {
-        return this.rows.length === this.#apps.length;
+        return this.#apps !== null && this.rows.length === this.#apps.length;
     }
 
-    /** Builds every remaining row now (tests, and the search needs them all). */
-    buildAll(): void {
-        this.#buildRows(this.#apps.length);
-        if (this.#pendingIdle) {
-            GLib.source_remove(this.#pendingIdle);
-            this.#pendingIdle = 0;
+    #loadAfterFirstFrame(): void {
+        const clock = this.get_frame_clock();
+        if (this.#apps !== null || this.#afterPaintId || !clock) {
+            this.#load();
+            return;
         }
+        this.#clock = clock;
+        this.#afterPaintId = clock.connect('after-paint', () => {
+            this.#stopWaitingForPaint();
+            this.#load();
+        });
+    }
+
+    /** Reads the apps and builds the first rows, the rest on idle; once. */
+    #load(): InstalledApp[] {
+        if (this.#apps !== null)
+            return this.#apps;
+        const apps = listInstalledApps();
+        this.#apps = apps;
+        this.#buildRows(FIRST_ROWS);
+        if (this.rows.length < apps.length) {
+            this.#pendingIdle = GLib.idle_add(GLib.PRIORITY_LOW, () => {
+                this.#buildRows(ROWS_PER_IDLE);
+                if (this.rows.length < apps.length)
+                    return GLib.SOURCE_CONTINUE;
+                this.#pendingIdle = 0;
+                return GLib.SOURCE_REMOVE;
+            });
+        }
+        this.#syncMissing();
+        return apps;
+    }
+
+    /** Builds every remaining row now (the search needs them all). */
+    buildAll(): void {
+        const apps = this.#load();
+        this.#buildRows(apps.length);
+        this.stopLoading();
+    }
+
+    #stopWaitingForPaint(): void {
+        if (this.#afterPaintId)
+            this.#clock?.disconnect(this.#afterPaintId);
+        this.#afterPaintId = 0;
+        this.#clock = null;
     }
 
     /** Stops building rows; for a window that closes before they are all built. */
     stopLoading(): void {
+        this.#stopWaitingForPaint();
         if (this.#pendingIdle) {
             GLib.source_remove(this.#pendingIdle);
             this.#pendingIdle = 0;
@@ -119,10 +150,11 @@ export class ApplicationsPage extends Adw.PreferencesPage {
     }
 
     #buildRows(count: number): void {
+        const apps = this.#apps ?? [];
         const snapshot = this.#snapshot();
-        const end = Math.min(this.#apps.length, this.rows.length + count);
+        const end = Math.min(apps.length, this.rows.length + count);
         for (let i = this.rows.length; i < end; i++) {
-            const app = this.#apps[i];
+            const app = apps[i];
             const row = new AppRow(this.#settings, this.choices, app, app.desktopId);
             row.sync(snapshot.assignments);
             row.visible = this.#matches(row, snapshot);
@@ -132,6 +164,8 @@ export class ApplicationsPage extends Adw.PreferencesPage {
     }
 
     #syncMissing(snapshot = this.#snapshot()): void {
+        if (this.#apps === null)
+            return;
         const {assignments} = snapshot;
         const installed = new Set(this.#apps.map(app => app.desktopId));
         const missing = Object.keys(assignments).filter(id => !installed.has(id)).sort();

@@ -55,7 +55,7 @@ export class GeneralPage extends Adw.PreferencesPage {
 
         this.failureRow = new Adw.ComboRow({
             title: _('When an app cannot be confined'),
-            model: Gtk.StringList.new([_('Start it without confinement'), _('Do not start it')]),
+            model: Gtk.StringList.new([_('Start unconfined'), _('Do not start')]),
         });
         this.failureRow.connect('notify::selected', () => {
             const policy = FAILURE_POLICIES[this.failureRow.selected];

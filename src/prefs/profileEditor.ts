@@ -115,17 +115,9 @@ export class ProfileEditor extends Adw.NavigationPage {
             if (key === PROFILES_KEY || key === ASSIGNMENTS_KEY)
                 this.refresh();
         });
-        this.connect('hidden', () => {
-            // Popped off the navigation stack: it is never shown again.
-            if (!this.get_parent())
-                this.#disconnect();
-        });
+        // Popped off the window's navigation stack: an editor is never shown twice.
+        this.connect('hidden', () => this.#disconnect());
         this.refresh();
-    }
-
-    /** Stops following the settings; for pages dropped without being shown. */
-    release(): void {
-        this.#disconnect();
     }
 
     refresh(): void {

@@ -286,8 +286,8 @@ if (!LOCKED) {
 
     test('choosing a profile for an app assigns it; Default removes it; No confinement stores ""', () => withPanel(async panel => {
         const apps = panel.applications;
-        assert.ok(apps.rows.length > 0, 'installed apps are listed');
         apps.buildAll();
+        assert.ok(apps.rows.length > 0, 'installed apps are listed');
         assert.ok(apps.complete);
         const row = apps.rows[0];
         const choices = apps.choices;
@@ -305,6 +305,30 @@ if (!LOCKED) {
         assert.equal(choices.model.get_string(0), 'Default (Relaxed)', 'the default is named');
         assert.deepEqual(stored('app-profiles').deepUnpack(), {}, 'renaming choices assigns nothing');
     }));
+
+    test('apps are read after the first frame; rows past the first screenful are built while idle', async () => {
+        resetSettings();
+        const window = new Adw.PreferencesWindow();
+        const panel = fillPanel(window, gsettings, MACHINE);
+        window.present();
+        const apps = panel.applications;
+        try {
+            assert.equal(apps.rows.length, 0, 'no app rows before the window has drawn');
+            const {listInstalledApps} = await import(`file://${extensionDir}/prefs/installedApps.js`);
+            const installed = listInstalledApps();
+            assert.ok(installed.length > 30, `enough apps to need idle building (${installed.length})`);
+            await waitUntil(() => apps.rows.length > 0, 'the first rows after the first frame');
+            await waitUntil(() => apps.complete, 'every row to be built');
+            assert.deepEqual(apps.rows.map(row => row.desktopId), installed.map(app => app.desktopId));
+            const shown = [];
+            for (let child = apps.rows[0].get_parent().get_first_child(); child; child = child.get_next_sibling())
+                shown.push(child.desktopId);
+            assert.deepEqual(shown, installed.map(app => app.desktopId), 'the group shows them in that order');
+        } finally {
+            window.close();
+            await wait(50);
+        }
+    });
 
     test('search and "confined only" filter the apps', () => withPanel(async panel => {
         const apps = panel.applications;
@@ -327,9 +351,10 @@ if (!LOCKED) {
     }));
 
     test('an uninstalled app keeps its assignment, shown as not installed, until removed', () => withPanel(async panel => {
+        const apps = panel.applications;
+        await waitUntil(() => apps.complete, 'the apps to be read');
         gsettings.set_value('app-profiles', new GLib.Variant('a{ss}', {'gone.example.desktop': 'strict', 'ghost.desktop': 'nonexistent'}));
         await wait(20);
-        const apps = panel.applications;
         assert.ok(apps.missingGroup.visible);
         const [ghost, gone] = apps.missingRows;
         assert.equal(gone.desktopId, 'gone.example.desktop');

@@ -43,7 +43,15 @@ export const tests = [
         fn: async ctx => {
             const cursor = await ctx.journalCursor();
             const env = await installPrefsTests(ctx);
-            await runGjs(ctx, `${env} GSETTINGS_BACKEND=memory`);
+            // More apps than the first screenful, so rows are also built while idle.
+            await ctx.shOk('mkdir -p ~/.local/share/applications && for i in $(seq -w 1 40); do ' +
+                "printf '[Desktop Entry]\\nType=Application\\nName=Confine Test App %s\\nExec=true\\n' $i " +
+                '> ~/.local/share/applications/confine-test-$i.desktop; done');
+            try {
+                await runGjs(ctx, `${env} GSETTINGS_BACKEND=memory`);
+            } finally {
+                await ctx.shOk('rm -f ~/.local/share/applications/confine-test-*.desktop');
+            }
             ctx.assert.deepEqual(ctx.jsExceptions(await ctx.journal({ cursor, all: true })), [],
                 'JS exceptions mentioning the extension');
         },
