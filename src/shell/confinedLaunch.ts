@@ -162,6 +162,7 @@ function createLaunchContext(target: LaunchTarget): Gio.AppLaunchContext {
 
 export class ConfinedLauncher {
     readonly #runtimeDir: Gio.File;
+    #runtimeDirReady: Promise<void> | null = null;
     readonly #userManager: UserManager;
     readonly #cancellable = new Gio.Cancellable();
     /** Pending poll timers and how to wake their waiters when we are destroyed. */
@@ -181,28 +182,44 @@ export class ConfinedLauncher {
         this.#timers.clear();
     }
 
-    /** Resolves when the unit runs the app; rejects with a LaunchFailure otherwise. */
-    async launch(target: LaunchTarget, plan: LaunchPlan): Promise<void> {
+    /**
+     * Resolves when the unit runs the app; rejects with a LaunchFailure otherwise.
+     * `ready` is the caller's own check, awaited just before spawning so that it
+     * runs alongside the file work instead of before it.
+     */
+    async launch(target: LaunchTarget, plan: LaunchPlan, ready: Promise<void>): Promise<void> {
+        // Rejections of `ready` are handled by the Promise.all below; this only keeps
+        // an early return from reporting them as unhandled.
+        ready.catch(() => {});
         const appInfo = target.app.get_app_info() as GioUnix.DesktopAppInfo;
         const source = appInfo.get_filename();
         if (!source)
             throw new LaunchFailure('it has no desktop file to start it from');
-        const contents = await loadContents(Gio.File.new_for_path(source), this.#cancellable);
-        const entry = rewriteDesktopEntry(contents, target.action, plan);
 
         // One directory per launch: the file must carry the app's desktop id as its
         // name, and concurrent launches of one app each need their own Exec line.
-        await makeDirectory(this.#runtimeDir, this.#cancellable);
         const launchDir = this.#runtimeDir.get_child(plan.unitName.replace(/[^A-Za-z0-9]/g, '_'));
-        await makeDirectory(launchDir, this.#cancellable);
         const copy = launchDir.get_child(target.app.get_id());
         try {
-            await writeContents(copy, entry, this.#cancellable);
+            const [contents] = await Promise.all([
+                loadContents(Gio.File.new_for_path(source), this.#cancellable),
+                this.#ensureRuntimeDir().then(() => makeDirectory(launchDir, this.#cancellable)),
+                ready,
+            ]);
+            await writeContents(copy, rewriteDesktopEntry(contents, target.action, plan), this.#cancellable);
             await this.#spawn(copy, target, plan);
         } finally {
             deleteQuietly(copy);
             deleteQuietly(launchDir);
         }
+    }
+
+    #ensureRuntimeDir(): Promise<void> {
+        this.#runtimeDirReady ??= makeDirectory(this.#runtimeDir, this.#cancellable).catch(error => {
+            this.#runtimeDirReady = null;
+            throw error;
+        });
+        return this.#runtimeDirReady;
     }
 
     async #spawn(copy: Gio.File, target: LaunchTarget, plan: LaunchPlan): Promise<void> {

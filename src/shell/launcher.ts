@@ -17,7 +17,7 @@ import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
 import {ConfinedLauncher, LaunchFailure, type LaunchTarget} from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
-import {UserManager} from './userManager.js';
+import {UserManager, UserManagerUnavailable} from './userManager.js';
 
 type Request = Omit<LaunchTarget, 'app'>;
 
@@ -68,6 +68,8 @@ export class Launcher {
     readonly #confinedLauncher = new ConfinedLauncher(this.#userManager);
     /** Apps whose confined launch is under way: a second click must not start another. */
     readonly #pending = new Set<string>();
+    #systemdVersion: Promise<number> | null = null;
+    #destroyed = false;
 
     constructor(settings: Gio.Settings, notifier: Notifier) {
         this.#settings = settings;
@@ -76,6 +78,7 @@ export class Launcher {
     }
 
     destroy(): void {
+        this.#destroyed = true;
         this.#injections.clear();
         this.#confinedLauncher.destroy();
         this.#userManager.destroy();
@@ -185,25 +188,36 @@ export class Launcher {
                 suffix: randomSuffix(Math.random),
                 passEnvironment: environmentToPass(app),
             });
-            const version = await this.#userManager.version();
-            const unsupported = unsupportedProperties(profile, version);
-            if (unsupported.length > 0)
-                throw new LaunchFailure(`systemd ${version} does not support ${unsupported.join(', ')}`);
-            await this.#confinedLauncher.launch(target, plan);
+            await this.#confinedLauncher.launch(target, plan, this.#checkSupport(profile));
             if (this.#settings.get_boolean('notify-confined-launch')) {
                 this.#notifier.notify(`${app.get_name()} runs confined`,
                     `Profile “${profile.name}”, unit ${plan.unitName}`, {transient: true});
             }
         } catch (error) {
-            if (!(error instanceof Error) || error.message === 'Confine was disabled during the launch')
+            // A launch cut short by disable() has no one left to tell.
+            if (this.#destroyed || !(error instanceof Error))
                 return;
-            if (!(error instanceof LaunchFailure))
+            const expected = error instanceof LaunchFailure || error instanceof UserManagerUnavailable;
+            if (!expected)
                 console.error(`Confine: launching ${id} failed:`, error);
-            this.#fail(app, profile.name, error.message, stock,
-                error instanceof LaunchFailure ? FIX_SYSTEMD : FIX_PROFILE);
+            this.#fail(app, profile.name, error.message, stock, expected ? FIX_SYSTEMD : FIX_PROFILE);
         } finally {
             this.#pending.delete(id);
         }
+    }
+
+    /** Fails when the user manager is unreachable or too old for one of the profile's properties. */
+    async #checkSupport(profile: Profile): Promise<void> {
+        // The version is asked once per enable: a manager that went away since shows
+        // up as systemd-run failing, which the launch notices anyway.
+        this.#systemdVersion ??= this.#userManager.version().catch(error => {
+            this.#systemdVersion = null;
+            throw error;
+        });
+        const version = await this.#systemdVersion;
+        const unsupported = unsupportedProperties(profile, version);
+        if (unsupported.length > 0)
+            throw new LaunchFailure(`systemd ${version} does not support ${unsupported.join(', ')}`);
     }
 
     /**
