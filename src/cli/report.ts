@@ -71,6 +71,8 @@ export function formatShow(shown: ShownApp): string {
         lines.push(`  ${propertyLine(resolution.profile)}`);
         lines.push('Command line (the last part of the unit name is random, new on every launch):');
         lines.push(`  ${formatCommandLine(plan.argv)} ${shown.exec ?? 'COMMAND'}`);
+        if (plan.unitType === 'service')
+            lines.push('(Of the --setenv variables, the shell passes only those set when the app starts.)');
     }
     return `${lines.join('\n')}\n`;
 }
