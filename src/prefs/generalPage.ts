@@ -10,10 +10,9 @@ import {NO_CONFINEMENT} from '../core/resolution.js';
 import {
     DEFAULT_PROFILE_KEY, NOTIFY_KEY, ON_FAILURE_KEY, PROFILES_KEY, type ConfineSettings,
 } from './confineSettings.js';
+import {addWhenShown} from './deferredGroups.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
-import {
-    chooseExportFile, chooseImportFile, exportSettingsFile, importSettingsFile, type ImportOutcome,
-} from './settingsFile.js';
+import type {ImportOutcome} from './settingsFile.js';
 import {escapeMarkup, format} from './text.js';
 import {asWidget} from './widget.js';
 
@@ -63,7 +62,6 @@ export class GeneralPage extends Adw.PreferencesPage {
                 settings.gsettings.set_string(ON_FAILURE_KEY, policy);
         });
         launching.add(this.failureRow);
-        this.add(launching);
 
         const notifications = new Adw.PreferencesGroup({title: _('Notifications')});
         this.notifyRow = new Adw.SwitchRow({title: _('Notify on every confined launch')});
@@ -72,7 +70,6 @@ export class GeneralPage extends Adw.PreferencesPage {
                 settings.gsettings.set_boolean(NOTIFY_KEY, this.notifyRow.active);
         });
         notifications.add(this.notifyRow);
-        this.add(notifications);
 
         const backup = new Adw.PreferencesGroup({
             title: _('Backup'),
@@ -86,7 +83,7 @@ export class GeneralPage extends Adw.PreferencesPage {
         this.exportButton.connect('clicked', () => this.#export().catch(logError));
         this.importButton.connect('clicked', () => this.#import().catch(logError));
         backup.add(backupRow);
-        this.add(backup);
+        addWhenShown(this, [launching, notifications, backup]);
 
         settings.listen(() => this.refresh());
         this.refresh();
@@ -126,10 +123,12 @@ export class GeneralPage extends Adw.PreferencesPage {
         return root instanceof Adw.PreferencesWindow ? root : null;
     }
 
+    // The file code is loaded on first use, which keeps it out of the window's start-up.
     async #export(): Promise<void> {
         const window = this.#window();
         if (!window)
             return;
+        const {chooseExportFile, exportSettingsFile} = await import('./settingsFile.js');
         const file = await chooseExportFile(window);
         if (!file)
             return;
@@ -141,6 +140,7 @@ export class GeneralPage extends Adw.PreferencesPage {
         const window = this.#window();
         if (!window)
             return;
+        const {chooseImportFile, importSettingsFile} = await import('./settingsFile.js');
         const file = await chooseImportFile(window);
         if (!file)
             return;

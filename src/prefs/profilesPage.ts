@@ -8,9 +8,10 @@ import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions
 
 import {appsUsingProfile, uniqueName} from '../core/profileSet.js';
 import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY, type ConfineSettings} from './confineSettings.js';
+import {addWhenShown} from './deferredGroups.js';
 import {findInstalledApp} from './installedApps.js';
 import type {MachineInfo} from './machineInfo.js';
-import {ProfileEditor} from './profileEditor.js';
+import type {ProfileEditor} from './profileEditor.js';
 import {ProfileRow} from './profileRow.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
 import {format} from './text.js';
@@ -39,9 +40,9 @@ export class ProfilesPage extends Adw.PreferencesPage {
             icon_name: 'list-add-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Add a profile'),
         });
         this.addButton.add_css_class('flat');
-        this.addButton.connect('clicked', () => this.addProfile());
+        this.addButton.connect('clicked', () => this.addProfile().catch(logError));
         this.group.set_header_suffix(this.addButton);
-        this.add(this.group);
+        addWhenShown(this, [this.group]);
         settings.listen(key => {
             if (key === PROFILES_KEY || key === ASSIGNMENTS_KEY || key === DEFAULT_PROFILE_KEY)
                 this.refresh();
@@ -57,8 +58,8 @@ export class ProfilesPage extends Adw.PreferencesPage {
         const defaultProfile = this.#settings.defaultProfile();
         this.rows = this.#settings.profiles().map(entry => {
             const row = new ProfileRow(entry, appsUsingProfile(entry.id, assignments).length, entry.id === defaultProfile, writable);
-            row.connect('activated', () => this.openEditor(entry.id));
-            row.duplicateButton.connect('clicked', () => this.duplicateProfile(entry.id));
+            row.connect('activated', () => this.openEditor(entry.id).catch(logError));
+            row.duplicateButton.connect('clicked', () => this.duplicateProfile(entry.id).catch(logError));
             row.deleteButton.connect('clicked', () => this.requestDelete(entry.id));
             return row;
         });
@@ -70,7 +71,12 @@ export class ProfilesPage extends Adw.PreferencesPage {
             : MANAGED_BY_ADMINISTRATOR();
     }
 
-    openEditor(profileId: string): ProfileEditor {
+    /**
+     * Pushes the editor of a profile. Its modules are loaded on first use, which
+     * keeps them out of the window's start-up.
+     */
+    async openEditor(profileId: string): Promise<ProfileEditor> {
+        const {ProfileEditor} = await import('./profileEditor.js');
         const editor = new ProfileEditor(this.#settings, profileId, this.#machine);
         const window = this.get_root();
         if (window instanceof Adw.PreferencesWindow)
@@ -82,12 +88,12 @@ export class ProfilesPage extends Adw.PreferencesPage {
         return this.#settings.profiles().map(entry => entry.name);
     }
 
-    addProfile(): ProfileEditor | null {
+    addProfile(): Promise<ProfileEditor | null> {
         const edit = this.#settings.addProfile(uniqueName(_('New profile'), this.#names()));
         return this.#afterEdit(edit);
     }
 
-    duplicateProfile(sourceId: string): ProfileEditor | null {
+    async duplicateProfile(sourceId: string): Promise<ProfileEditor | null> {
         const source = this.#settings.profile(sourceId);
         if (!source)
             return null;
@@ -95,12 +101,12 @@ export class ProfilesPage extends Adw.PreferencesPage {
         return this.#afterEdit(edit);
     }
 
-    #afterEdit(edit: {ok: true; id: string} | {ok: false; message: string}): ProfileEditor | null {
+    async #afterEdit(edit: {ok: true; id: string} | {ok: false; message: string}): Promise<ProfileEditor | null> {
         if (!edit.ok) {
             this.#toast(edit.message);
             return null;
         }
-        return this.openEditor(edit.id);
+        return await this.openEditor(edit.id);
     }
 
     #toast(title: string): void {

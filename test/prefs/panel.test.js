@@ -62,7 +62,7 @@ async function withPanel(fn, machine = MACHINE) {
 }
 
 async function openEditor(panel, window, profileId) {
-    const editor = panel.profiles.openEditor(profileId);
+    const editor = await panel.profiles.openEditor(profileId);
     await waitUntil(() => editor.get_mapped(), `the editor of ${profileId} to show`);
     return editor;
 }
@@ -371,7 +371,7 @@ if (!LOCKED) {
     test('profiles can be added, renamed (only to valid names) and duplicated', () => withPanel(async (panel, window) => {
         const page = panel.profiles;
         assert.deepEqual(page.rows.map(row => row.profileId), ['relaxed', 'strict'], 'built-ins listed');
-        const added = page.addProfile();
+        const added = await page.addProfile();
         assert.equal(added.profileId, 'new-profile');
         assert.deepEqual(storedProfile('new-profile').name.unpack(), 'New profile');
         await waitUntil(() => added.get_mapped(), 'the new profile\'s editor');
@@ -390,7 +390,7 @@ if (!LOCKED) {
         assert.equal(added.title, 'Games');
         window.pop_subpage();
 
-        const copy = page.duplicateProfile('strict');
+        const copy = await page.duplicateProfile('strict');
         assert.equal(copy.profileId, 'strict-copy');
         const original = storedProfile('strict');
         const duplicate = storedProfile('strict-copy');

@@ -18,7 +18,7 @@ for (let page = dialog.visible_page.get_parent().get_first_child(); page; page =
 }
 dialog.visible_page = profiles;
 dialog.present();
-const editor = profiles.openEditor('strict');
+const editor = await profiles.openEditor('strict');
 await waitUntil(() => editor.get_mapped(), 'the editor to show');
 editor.editors.get('MemoryHigh').entry.text = '2 GB';
 await wait(500);
