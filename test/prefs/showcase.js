@@ -21,7 +21,8 @@ dialog.present();
 const editor = await profiles.openEditor('strict');
 await waitUntil(() => editor.get_mapped(), 'the editor to show');
 editor.editors.get('MemoryHigh').entry.text = '2 GB';
-await wait(500);
+// Past the subpage's slide-in animation.
+await wait(2000);
 print('READY');
 await waitUntil(() => GLib.file_test(doneFile, GLib.FileTest.EXISTS), 'the screenshot', 60000);
 dialog.close();
