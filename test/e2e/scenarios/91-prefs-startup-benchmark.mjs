@@ -1,10 +1,12 @@
-// How fast the preferences window is ready with 300 installed apps: from the start
+// Issue 5 benchmark (not a timed test): how fast the preferences window is ready
+// with 300 installed apps. Runs only with CONFINE_E2E_BENCH=1 (npm run bench:prefs)
+// and prints the figures against the 300 ms target. From the start
 // of the preferences process (the org.gnome.Shell.Extensions service, started
 // fresh for every run) to the first frame of its window, measured by the shell.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-export const title = 'preferences window ready in under 300 ms with 300 apps';
+export const title = 'preferences start-up benchmark with 300 apps';
 export const timeoutMs = 300_000;
 
 const APPS = 300;
@@ -75,6 +77,8 @@ function median(values) {
 }
 
 export default async function (ctx) {
+    if (process.env.CONFINE_E2E_BENCH !== '1')
+        return ctx.skip('benchmark: run with CONFINE_E2E_BENCH=1 (npm run bench:prefs)');
     ctx.assert.equal((await ctx.shOk('getconf CLK_TCK')).trim(), '100', '/proc/PID/stat counts in 1/100 s');
     await ctx.hideOverview();
     await ctx.shOk(`mkdir -p ~/.local/share/applications && for i in $(seq -w 1 ${APPS}); do ` +
@@ -132,6 +136,6 @@ export default async function (ctx) {
     ctx.log(`GNOME ${ctx.version}, ${shown} apps: median process start → first frame ${result.medianProcessStartToFirstFrameMs.toFixed(0)} ms, ` +
         `request → first frame ${result.medianRequestToFirstFrameMs.toFixed(0)} ms (${RUNS} runs); ` +
         `an empty Adw.PreferencesWindow in a fresh gjs: ${result.medianBaselineEmptyAdwWindowMs.toFixed(0)} ms`);
-    ctx.assert.ok(result.medianProcessStartToFirstFrameMs < BUDGET_MS,
-        `median ${result.medianProcessStartToFirstFrameMs.toFixed(0)} ms is over the ${BUDGET_MS} ms budget`);
+    ctx.log(`BENCH GNOME ${ctx.version}: prefs ready ${result.medianProcessStartToFirstFrameMs.toFixed(0)} ms ` +
+        `(target < ${BUDGET_MS} ms: ${result.medianProcessStartToFirstFrameMs < BUDGET_MS ? 'met' : 'missed'})`);
 }
