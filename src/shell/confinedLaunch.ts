@@ -19,7 +19,6 @@ import type {UserManager} from './userManager.js';
 const DESKTOP_GROUP = 'Desktop Entry';
 /** How long systemd-run gets to create the unit before the launch counts as failed. */
 const START_TIMEOUT_MS = 15_000;
-const POLL_INTERVAL_MS = 50;
 
 /** A launch that did not happen; `message` is for the user. */
 export class LaunchFailure extends Error {}
@@ -76,28 +75,15 @@ function writeContents(file: Gio.File, text: string, cancellable: Gio.Cancellabl
     });
 }
 
-function deleteQuietly(file: Gio.File): void {
-    file.delete_async(GLib.PRIORITY_LOW, null, (_source, result) => {
-        try {
-            file.delete_finish(result);
-        } catch {
-            // Already gone, or the runtime directory was cleared: nothing to tidy.
-        }
-    });
-}
-
-function processExists(pid: number, cancellable: Gio.Cancellable): Promise<boolean> {
-    const file = Gio.File.new_for_path(`/proc/${pid}`);
-    return new Promise(resolve => {
-        file.query_info_async('standard::type', Gio.FileQueryInfoFlags.NONE, GLib.PRIORITY_DEFAULT,
-            cancellable, (_source, result) => {
-                try {
-                    file.query_info_finish(result);
-                    resolve(true);
-                } catch {
-                    resolve(false);
-                }
-            });
+/**
+ * Reaps a launched child as the stock launcher does (wait_pid in shell-app.c). The
+ * watch outlives disable() on purpose: removed, it would leave every app that exits
+ * later a zombie, and its callback touches nothing of the extension's state.
+ */
+function reapChild(pid: number, exited: () => void): void {
+    GLib.child_watch_add(GLib.PRIORITY_DEFAULT, pid, () => {
+        GLib.spawn_close_pid(pid);
+        exited();
     });
 }
 
@@ -163,17 +149,22 @@ function createLaunchContext(target: LaunchTarget): Gio.AppLaunchContext {
 export class ConfinedLauncher {
     readonly #runtimeDir: Gio.File;
     #runtimeDirReady: Promise<void> | null = null;
+    readonly #desktopEntries = new Map<string, Promise<Uint8Array>>();
+    readonly #busy = new Map<string, Promise<void>>();
     readonly #userManager: UserManager;
     readonly #cancellable = new Gio.Cancellable();
-    /** Pending poll timers and how to wake their waiters when we are destroyed. */
+    /** Pending timeouts and how to wake their waiters when we are destroyed. */
     readonly #timers = new Map<number, (elapsed: boolean) => void>();
 
     constructor(userManager: UserManager) {
         this.#userManager = userManager;
         this.#runtimeDir = Gio.File.new_for_path(GLib.build_filenamev([GLib.get_user_runtime_dir(), 'confine']));
+        Shell.AppSystem.get_default().connectObject('installed-changed', () => this.#desktopEntries.clear(), this);
     }
 
     destroy(): void {
+        Shell.AppSystem.get_default().disconnectObject(this);
+        this.#desktopEntries.clear();
         this.#cancellable.cancel();
         for (const [id, wake] of this.#timers) {
             GLib.Source.remove(id);
@@ -196,22 +187,46 @@ export class ConfinedLauncher {
         if (!source)
             throw new LaunchFailure('it has no desktop file to start it from');
 
-        // One directory per launch: the file must carry the app's desktop id as its
-        // name, and concurrent launches of one app each need their own Exec line.
-        const launchDir = this.#runtimeDir.get_child(plan.unitName.replace(/[^A-Za-z0-9]/g, '_'));
-        const copy = launchDir.get_child(target.app.get_id());
-        try {
-            const [contents] = await Promise.all([
-                loadContents(Gio.File.new_for_path(source), this.#cancellable),
-                this.#ensureRuntimeDir().then(() => makeDirectory(launchDir, this.#cancellable)),
-                ready,
-            ]);
+        // The copy must carry the app's desktop id as its file name, so there is one
+        // per app; it stays after the launch, as GIO_LAUNCHED_DESKTOP_FILE names it.
+        const copy = this.#runtimeDir.get_child(target.app.get_id());
+        const [contents] = await Promise.all([this.#desktopEntry(source), this.#ensureRuntimeDir(), ready]);
+        const info = await this.#exclusively(copy.get_path()!, async () => {
             await writeContents(copy, rewriteDesktopEntry(contents, target.action, plan), this.#cancellable);
-            await this.#spawn(copy, target, plan);
+            return GioUnix.DesktopAppInfo.new_from_filename(copy.get_path()!);
+        });
+        await this.#spawn(info, target, plan);
+    }
+
+    /**
+     * Runs `task` after every earlier task for the same `key`: two quick launches of
+     * one app must not write the shared copy between the other's write and read.
+     */
+    async #exclusively<T>(key: string, task: () => Promise<T>): Promise<T> {
+        const previous = this.#busy.get(key) ?? Promise.resolve();
+        const current = previous.then(task, task);
+        const settled = current.then(() => {}, () => {});
+        this.#busy.set(key, settled);
+        try {
+            return await current;
         } finally {
-            deleteQuietly(copy);
-            deleteQuietly(launchDir);
+            if (this.#busy.get(key) === settled)
+                this.#busy.delete(key);
         }
+    }
+
+    /**
+     * The app's desktop file as it is now. Read once and kept until the shell reports
+     * a change in the installed apps, which covers every edit of a desktop file.
+     */
+    #desktopEntry(path: string): Promise<Uint8Array> {
+        let contents = this.#desktopEntries.get(path);
+        if (!contents) {
+            contents = loadContents(Gio.File.new_for_path(path), this.#cancellable);
+            contents.catch(() => this.#desktopEntries.delete(path));
+            this.#desktopEntries.set(path, contents);
+        }
+        return contents;
     }
 
     #ensureRuntimeDir(): Promise<void> {
@@ -222,8 +237,7 @@ export class ConfinedLauncher {
         return this.#runtimeDirReady;
     }
 
-    async #spawn(copy: Gio.File, target: LaunchTarget, plan: LaunchPlan): Promise<void> {
-        const info = GioUnix.DesktopAppInfo.new_from_filename(copy.get_path()!);
+    async #spawn(info: GioUnix.DesktopAppInfo | null, target: LaunchTarget, plan: LaunchPlan): Promise<void> {
         if (!info) {
             // GLib refuses an entry whose Exec program is not on PATH: here, systemd-run.
             if (GLib.find_program_in_path(plan.argv[0]) === null)
@@ -239,9 +253,12 @@ export class ConfinedLauncher {
         });
         let pid = 0;
         try {
-            // No DO_NOT_REAP_CHILD: GLib then double-forks, and the user manager, a
-            // subreaper, reaps the app; the shell keeps no child watch per app.
-            info.launch_uris_as_manager([], context, GLib.SpawnFlags.SEARCH_PATH,
+            // The flags of the stock launch (shell-app.c): with them GLib takes its
+            // posix_spawn path, which does not copy the shell's page tables and so
+            // costs about a millisecond where a double fork costs tens.
+            info.launch_uris_as_manager([], context,
+                GLib.SpawnFlags.SEARCH_PATH | GLib.SpawnFlags.DO_NOT_REAP_CHILD |
+                GLib.SpawnFlags.LEAVE_DESCRIPTORS_OPEN,
                 null, (_info: GioUnix.DesktopAppInfo, childPid: number) => {
                     pid = childPid;
                 });
@@ -253,9 +270,28 @@ export class ConfinedLauncher {
             throw new LaunchFailure(`it could not be started: ${gerror.message}`);
         }
 
+        const exited = new Promise<void>(resolve => reapChild(pid, resolve));
         let settled = false;
-        const result = await Promise.race([outcome, this.#watchProcess(pid, plan.unitName, () => settled)]);
+        const failed = exited.then(async () => {
+            // A scope's child is the app itself, which may exit hours after its launch.
+            if (settled)
+                return 'done';
+            // The manager's reply to this comes after any JobRemoved it sent first,
+            // so a unit that did start has been reported by then.
+            await this.#userManager.sync().catch(() => {});
+            return `systemd-run exited without starting ${plan.unitName}: the user manager refused the unit ` +
+                '(details: journalctl --user -b -t systemd-run)';
+        });
+        const timer = this.#startTimer(START_TIMEOUT_MS);
+        const timedOut = timer.elapsed.then(elapsed => {
+            if (!elapsed)
+                return 'Confine was disabled during the launch';
+            GLib.spawn_async(null, ['kill', '-TERM', `${pid}`], null, GLib.SpawnFlags.SEARCH_PATH, null);
+            return `the systemd user manager did not start ${plan.unitName} within ${START_TIMEOUT_MS / 1000} s`;
+        });
+        const result = await Promise.race([outcome, failed, timedOut]);
         settled = true;
+        timer.cancel();
         if (result !== 'done') {
             this.#userManager.forgetUnit(plan.unitName);
             // Ends the startup sequence: left open, the app would stay "starting" and
@@ -266,38 +302,29 @@ export class ConfinedLauncher {
         }
     }
 
-    /**
-     * Settles with a failure message if systemd-run goes away or hangs without the
-     * manager ever finishing the unit's start job; stops quietly once `settled()`.
-     */
-    async #watchProcess(pid: number, unitName: string, settled: () => boolean): Promise<string> {
-        const deadline = GLib.get_monotonic_time() + START_TIMEOUT_MS * 1000;
-        while (await this.#sleep(POLL_INTERVAL_MS) && !settled()) {
-            if (!await processExists(pid, this.#cancellable)) {
-                // The manager's reply to this comes after any JobRemoved it sent first.
-                await this.#userManager.sync();
-                return `systemd-run exited without starting ${unitName}: the user manager refused the unit ` +
-                    '(details: journalctl --user -b -t systemd-run)';
+    /** A timeout that the launcher's destroy() removes; `elapsed` is false when cancelled. */
+    #startTimer(ms: number): {elapsed: Promise<boolean>; cancel: () => void} {
+        let id = 0;
+        const elapsed = new Promise<boolean>(resolve => {
+            if (this.#cancellable.is_cancelled()) {
+                resolve(false);
+                return;
             }
-            if (GLib.get_monotonic_time() > deadline) {
-                GLib.spawn_async(null, ['kill', '-TERM', `${pid}`], null, GLib.SpawnFlags.SEARCH_PATH, null);
-                return `the systemd user manager did not start ${unitName} within ${START_TIMEOUT_MS / 1000} s`;
-            }
-        }
-        return 'Confine was disabled during the launch';
-    }
-
-    /** Resolves true after `ms`, or false at once when the launcher is destroyed. */
-    #sleep(ms: number): Promise<boolean> {
-        if (this.#cancellable.is_cancelled())
-            return Promise.resolve(false);
-        return new Promise(resolve => {
-            const id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
+            id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
                 this.#timers.delete(id);
                 resolve(true);
                 return GLib.SOURCE_REMOVE;
             });
             this.#timers.set(id, resolve);
         });
+        const cancel = () => {
+            const wake = this.#timers.get(id);
+            if (wake) {
+                GLib.Source.remove(id);
+                this.#timers.delete(id);
+                wake(false);
+            }
+        };
+        return {elapsed, cancel};
     }
 }
