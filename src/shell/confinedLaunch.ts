@@ -91,7 +91,7 @@ function reapChild(pid: number, exited: () => void): void {
  * The app's desktop entry with the launch plan in front of the Exec line that this
  * launch runs. A desktop action becomes the main Exec, so one code path serves both.
  */
-export function rewriteDesktopEntry(contents: Uint8Array, action: string | null, plan: LaunchPlan): string {
+function rewriteDesktopEntry(contents: Uint8Array, action: string | null, plan: LaunchPlan): string {
     const keyFile = new GLib.KeyFile();
     keyFile.load_from_bytes(new GLib.Bytes(contents),
         GLib.KeyFileFlags.KEEP_COMMENTS | GLib.KeyFileFlags.KEEP_TRANSLATIONS);
