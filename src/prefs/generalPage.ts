@@ -24,97 +24,146 @@ function showLock(row: Adw.ActionRow, writable: boolean, subtitle: string): void
     row.subtitle = escapeMarkup(writable ? subtitle : `${subtitle}\n${MANAGED_BY_ADMINISTRATOR()}`);
 }
 
-export class GeneralPage extends Adw.PreferencesPage {
-    static {
-        GObject.registerClass(this);
-    }
-
+/** The page's rows and buttons, built when the page is first shown or used. */
+interface GeneralContent {
+    readonly groups: Adw.PreferencesGroup[];
     readonly defaultRow: Adw.ComboRow;
     readonly failureRow: Adw.ComboRow;
     readonly notifyRow: Adw.SwitchRow;
     readonly exportButton: Gtk.Button;
     readonly importButton: Gtk.Button;
-    /** Profile id of each position of the default chooser; '' is "none". */
-    defaultChoices: string[] = [];
+}
+
+export class GeneralPage extends Adw.PreferencesPage {
+    static {
+        GObject.registerClass(this);
+    }
+
+    #defaultChoices: string[] = [];
     #settings: ConfineSettings;
     #syncing = false;
+    #content: GeneralContent | null = null;
 
     constructor(settings: ConfineSettings) {
         super({title: _('_General'), use_underline: true, icon_name: 'preferences-system-symbolic', name: 'general'});
         this.#settings = settings;
+        addWhenShown(this, () => this.#built().groups);
+        settings.listen(() => {
+            if (this.#content)
+                this.refresh();
+        });
+    }
 
+    get defaultRow(): Adw.ComboRow {
+        return this.#built().defaultRow;
+    }
+
+    get failureRow(): Adw.ComboRow {
+        return this.#built().failureRow;
+    }
+
+    get notifyRow(): Adw.SwitchRow {
+        return this.#built().notifyRow;
+    }
+
+    get exportButton(): Gtk.Button {
+        return this.#built().exportButton;
+    }
+
+    get importButton(): Gtk.Button {
+        return this.#built().importButton;
+    }
+
+    /** Profile id of each position of the default chooser; '' is "none". */
+    get defaultChoices(): string[] {
+        this.#built();
+        return this.#defaultChoices;
+    }
+
+    /**
+     * Builds the rows on first use: the window shows the Applications page first,
+     * so this work stays out of its start-up.
+     */
+    #built(): GeneralContent {
+        if (this.#content)
+            return this.#content;
+        const settings = this.#settings;
         const launching = new Adw.PreferencesGroup({title: _('Launching')});
-        this.defaultRow = new Adw.ComboRow({title: _('Default profile'), model: new Gtk.StringList()});
-        this.defaultRow.connect('notify::selected', () => {
-            const id = this.defaultChoices[this.defaultRow.selected];
+        const defaultRow = new Adw.ComboRow({title: _('Default profile'), model: new Gtk.StringList()});
+        defaultRow.connect('notify::selected', () => {
+            const id = this.#defaultChoices[defaultRow.selected];
             if (!this.#syncing && id !== undefined && id !== settings.defaultProfile())
                 settings.setDefaultProfile(id);
         });
-        launching.add(this.defaultRow);
+        launching.add(defaultRow);
 
-        this.failureRow = new Adw.ComboRow({
+        const failureRow = new Adw.ComboRow({
             title: _('When an app cannot be confined'),
             model: Gtk.StringList.new([_('Start unconfined'), _('Do not start')]),
         });
-        this.failureRow.connect('notify::selected', () => {
-            const policy = FAILURE_POLICIES[this.failureRow.selected];
+        failureRow.connect('notify::selected', () => {
+            const policy = FAILURE_POLICIES[failureRow.selected];
             if (!this.#syncing && policy !== undefined && policy !== settings.gsettings.get_string(ON_FAILURE_KEY))
                 settings.gsettings.set_string(ON_FAILURE_KEY, policy);
         });
-        launching.add(this.failureRow);
+        launching.add(failureRow);
 
         const notifications = new Adw.PreferencesGroup({title: _('Notifications')});
-        this.notifyRow = new Adw.SwitchRow({title: _('Notify on every confined launch')});
-        this.notifyRow.connect('notify::active', () => {
-            if (!this.#syncing && this.notifyRow.active !== settings.gsettings.get_boolean(NOTIFY_KEY))
-                settings.gsettings.set_boolean(NOTIFY_KEY, this.notifyRow.active);
+        const notifyRow = new Adw.SwitchRow({title: _('Notify on every confined launch')});
+        notifyRow.connect('notify::active', () => {
+            if (!this.#syncing && notifyRow.active !== settings.gsettings.get_boolean(NOTIFY_KEY))
+                settings.gsettings.set_boolean(NOTIFY_KEY, notifyRow.active);
         });
-        notifications.add(this.notifyRow);
+        notifications.add(notifyRow);
 
         const backup = new Adw.PreferencesGroup({
             title: _('Backup'),
             description: _('All profiles, the profile of each app and the default profile, as one JSON file. An import replaces them all, and only if the whole file is valid.'),
         });
         const backupRow = new Adw.ActionRow({title: _('Profiles and assignments')});
-        this.exportButton = new Gtk.Button({label: _('Export…'), valign: Gtk.Align.CENTER});
-        this.importButton = new Gtk.Button({label: _('Import…'), valign: Gtk.Align.CENTER});
-        backupRow.add_suffix(this.exportButton);
-        backupRow.add_suffix(this.importButton);
-        this.exportButton.connect('clicked', () => this.#export().catch(logError));
-        this.importButton.connect('clicked', () => this.#import().catch(logError));
+        const exportButton = new Gtk.Button({label: _('Export…'), valign: Gtk.Align.CENTER});
+        const importButton = new Gtk.Button({label: _('Import…'), valign: Gtk.Align.CENTER});
+        backupRow.add_suffix(exportButton);
+        backupRow.add_suffix(importButton);
+        exportButton.connect('clicked', () => this.#export().catch(logError));
+        importButton.connect('clicked', () => this.#import().catch(logError));
         backup.add(backupRow);
-        addWhenShown(this, [launching, notifications, backup]);
 
-        settings.listen(() => this.refresh());
+        this.#content = {
+            groups: [launching, notifications, backup],
+            defaultRow, failureRow, notifyRow, exportButton, importButton,
+        };
         this.refresh();
+        return this.#content;
     }
 
     refresh(): void {
         const settings = this.#settings;
+        const {defaultRow, failureRow, notifyRow, importButton} = this.#built();
         this.#syncing = true;
         const profiles = settings.profiles();
-        this.defaultChoices = [NO_CONFINEMENT, ...profiles.map(entry => entry.id)];
+        this.#defaultChoices = [NO_CONFINEMENT, ...profiles.map(entry => entry.id)];
         const labels = [_('None (apps launch as usual)'), ...profiles.map(entry => entry.name)];
-        const model = this.defaultRow.model as Gtk.StringList;
+        const model = defaultRow.model as Gtk.StringList;
         model.splice(0, model.get_n_items(), labels);
         const current = settings.defaultProfile();
-        const index = this.defaultChoices.indexOf(current);
-        this.defaultRow.selected = Math.max(0, index);
+        const index = this.#defaultChoices.indexOf(current);
+        defaultRow.selected = Math.max(0, index);
         const defaultSubtitle = index < 0
             ? format(_('The saved default “%s” is not a profile: apps without a profile follow the failure policy.'), current)
             : _('For apps that have no profile of their own.');
-        showLock(this.defaultRow, settings.isWritable(DEFAULT_PROFILE_KEY), defaultSubtitle);
+        showLock(defaultRow, settings.isWritable(DEFAULT_PROFILE_KEY), defaultSubtitle);
         if (index < 0)
-            this.defaultRow.add_css_class('error');
+            defaultRow.add_css_class('error');
         else
-            this.defaultRow.remove_css_class('error');
+            defaultRow.remove_css_class('error');
 
-        this.failureRow.selected = Math.max(0, FAILURE_POLICIES.indexOf(settings.gsettings.get_string(ON_FAILURE_KEY)));
-        showLock(this.failureRow, settings.isWritable(ON_FAILURE_KEY),
+        failureRow.selected = Math.max(0, FAILURE_POLICIES.indexOf(settings.gsettings.get_string(ON_FAILURE_KEY)));
+        showLock(failureRow, settings.isWritable(ON_FAILURE_KEY),
             _('When systemd-run fails or the app’s profile is invalid. Either way a notification says why.'));
-        this.notifyRow.active = settings.gsettings.get_boolean(NOTIFY_KEY);
-        showLock(this.notifyRow, settings.isWritable(NOTIFY_KEY), _('Failures are always notified.'));
-        this.importButton.sensitive = settings.isWritable(PROFILES_KEY);
+        notifyRow.active = settings.gsettings.get_boolean(NOTIFY_KEY);
+        showLock(notifyRow, settings.isWritable(NOTIFY_KEY), _('Failures are always notified.'));
+        importButton.sensitive = settings.isWritable(PROFILES_KEY);
         this.#syncing = false;
     }
 

@@ -22,51 +22,75 @@ export class ProfilesPage extends Adw.PreferencesPage {
         GObject.registerClass(this);
     }
 
-    readonly group: Adw.PreferencesGroup;
-    readonly addButton: Gtk.Button;
-    rows: ProfileRow[] = [];
     #settings: ConfineSettings;
     #machine: MachineInfo;
+    #list: {readonly group: Adw.PreferencesGroup; readonly addButton: Gtk.Button} | null = null;
+    #rows: ProfileRow[] = [];
 
     constructor(settings: ConfineSettings, machine: MachineInfo) {
         super({title: _('_Profiles'), use_underline: true, icon_name: 'view-list-symbolic', name: 'profiles'});
         this.#settings = settings;
         this.#machine = machine;
-        this.group = new Adw.PreferencesGroup({
+        addWhenShown(this, () => [this.group]);
+        settings.listen(key => {
+            if (this.#list && (key === PROFILES_KEY || key === ASSIGNMENTS_KEY || key === DEFAULT_PROFILE_KEY))
+                this.refresh();
+        });
+    }
+
+    get group(): Adw.PreferencesGroup {
+        return this.#built().group;
+    }
+
+    get addButton(): Gtk.Button {
+        return this.#built().addButton;
+    }
+
+    get rows(): ProfileRow[] {
+        this.#built();
+        return this.#rows;
+    }
+
+    /**
+     * Builds the list on first use: the window shows the Applications page first,
+     * so this work stays out of its start-up.
+     */
+    #built(): {readonly group: Adw.PreferencesGroup; readonly addButton: Gtk.Button} {
+        if (this.#list)
+            return this.#list;
+        const group = new Adw.PreferencesGroup({
             title: _('Profiles'),
             description: _('A profile is a set of limits and sandbox options. Open one to edit it.'),
         });
-        this.addButton = new Gtk.Button({
+        const addButton = new Gtk.Button({
             icon_name: 'list-add-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Add a profile'),
         });
-        this.addButton.add_css_class('flat');
-        this.addButton.connect('clicked', () => this.addProfile().catch(logError));
-        this.group.set_header_suffix(this.addButton);
-        addWhenShown(this, [this.group]);
-        settings.listen(key => {
-            if (key === PROFILES_KEY || key === ASSIGNMENTS_KEY || key === DEFAULT_PROFILE_KEY)
-                this.refresh();
-        });
+        addButton.add_css_class('flat');
+        addButton.connect('clicked', () => this.addProfile().catch(logError));
+        group.set_header_suffix(addButton);
+        this.#list = {group, addButton};
         this.refresh();
+        return this.#list;
     }
 
     refresh(): void {
-        for (const row of this.rows)
-            this.group.remove(row);
+        const {group, addButton} = this.#built();
+        for (const row of this.#rows)
+            group.remove(row);
         const writable = this.#settings.isWritable(PROFILES_KEY);
         const assignments = this.#settings.assignments();
         const defaultProfile = this.#settings.defaultProfile();
-        this.rows = this.#settings.profiles().map(entry => {
+        this.#rows = this.#settings.profiles().map(entry => {
             const row = new ProfileRow(entry, appsUsingProfile(entry.id, assignments).length, entry.id === defaultProfile, writable);
             row.connect('activated', () => this.openEditor(entry.id).catch(logError));
             row.duplicateButton.connect('clicked', () => this.duplicateProfile(entry.id).catch(logError));
             row.deleteButton.connect('clicked', () => this.requestDelete(entry.id));
             return row;
         });
-        for (const row of this.rows)
-            this.group.add(row);
-        this.addButton.sensitive = writable;
-        this.group.description = writable
+        for (const row of this.#rows)
+            group.add(row);
+        addButton.sensitive = writable;
+        group.description = writable
             ? _('A profile is a set of limits and sandbox options. Open one to edit it.')
             : MANAGED_BY_ADMINISTRATOR();
     }
