@@ -3,6 +3,9 @@ export const title = 'preferences window opens';
 
 export default async function (ctx) {
     const { assert } = ctx;
+    // The session starts in the overview, where a new window is not mapped; this
+    // scenario may run first (CONFINE_E2E_ONLY), so it leaves the overview itself.
+    await ctx.hideOverview();
     const cursor = await ctx.journalCursor();
     await ctx.shOk(`gnome-extensions prefs ${ctx.uuid}`);
     const win = await ctx.waitFor(async () =>
