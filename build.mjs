@@ -63,6 +63,11 @@ chmodSync(join(CLI_DIR, 'confine'), 0o755);
 // Each process may only reach its own toolkit: checked on the output, which is what ships.
 const FORBIDDEN = [
     {where: /^core\//, what: /from\s+["'](gi|resource):\/\//, why: 'the core imports no gi:// or resource:// module'},
+    {
+        where: /^settings\//,
+        what: /from\s+["'](gi:\/\/(Gtk|Gdk|Adw|Clutter|Meta|St|Shell|Mtk)\b|resource:\/\/)/,
+        why: 'the settings reader is shared by the shell, the preferences and the command line: Gio only',
+    },
     {where: /^(shell\/|extension\.js$)/, what: /from\s+["']gi:\/\/(Gtk|Gdk|Adw)\b/, why: 'shell code never imports Gtk/Gdk/Adw'},
     {
         where: /^(prefs\/|prefs\.js$)/,

@@ -25,7 +25,7 @@ export default tseslint.config(
     {files: ['src/core/**'], rules: restrict(GI)},
     {files: ['src/extension.ts', 'src/shell/**'], rules: restrict(GTK)},
     {files: ['src/prefs.ts', 'src/prefs/**'], rules: restrict(SHELL)},
-    {files: ['src/cli/**'], rules: restrict(GTK, SHELL)},
+    {files: ['src/cli/**', 'src/settings/**'], rules: restrict(GTK, SHELL)},
     {
         files: ['**/*.mjs', '**/*.js'],
         // Plain JavaScript runs under node (build, e2e harness) or gjs (test/gjs, e2e guest code):

@@ -17,7 +17,8 @@ import {parseInvocation, type Invocation} from './invocation.js';
 import {isTerminal, runAndWait} from './launch.js';
 import {canonicalDesktopId, chooseProfile, invalidProfile, namedProfile, unknownProfile, withAssignment} from './profileChoice.js';
 import {formatProfiles, formatShow} from './report.js';
-import {openSettings, readConfinementSettings, writeAssignments} from './settings.js';
+import {readConfinementSettings} from '../settings/confinementSettings.js';
+import {openSettings, writeAssignments} from './settings.js';
 import {formatUnit} from './unitStatus.js';
 import {UserManager} from './userManager.js';
 

@@ -3,7 +3,6 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-import type {ConfinementSettings} from '../core/resolution.js';
 import {ConfineError, EXIT} from './exitStatus.js';
 
 export const SCHEMA_ID = 'org.gnome.shell.extensions.confine';
@@ -57,15 +56,6 @@ function findSchema(): Gio.SettingsSchema {
 
 export function openSettings(): Gio.Settings {
     return new Gio.Settings({settings_schema: findSchema()});
-}
-
-/** The settings that decide profiles, unpacked so the validator sees each value's real type. */
-export function readConfinementSettings(settings: Gio.Settings): ConfinementSettings {
-    return {
-        profiles: settings.get_value('profiles').recursiveUnpack() as Record<string, unknown>,
-        assignments: settings.get_value('app-profiles').recursiveUnpack() as Record<string, string>,
-        defaultProfile: settings.get_string('default-profile'),
-    };
 }
 
 /** Writes the app → profile assignments and waits until the backend has stored them. */

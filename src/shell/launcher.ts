@@ -12,9 +12,10 @@ import {InjectionManager} from 'resource:///org/gnome/shell/extensions/extension
 
 import {DESKTOP_ENVIRONMENT, buildLaunchPlan} from '../core/launchPlan.js';
 import {findProperty} from '../core/properties.js';
-import {resolveProfile, type ConfinementSettings} from '../core/resolution.js';
+import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
+import {readConfinementSettings} from '../settings/confinementSettings.js';
 import {ConfinedLauncher, LaunchFailure, type LaunchTarget} from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
 import {UserManager, UserManagerUnavailable} from './userManager.js';
@@ -23,15 +24,6 @@ type Request = Omit<LaunchTarget, 'app'>;
 
 const FIX_PROFILE = 'Fix the profile in Confine’s preferences.';
 const FIX_SYSTEMD = 'Check that systemd-run is installed and that “systemctl --user status” works.';
-
-/** Unpacks the settings; the core validates every value, so nothing is trusted here. */
-function readConfinementSettings(settings: Gio.Settings): ConfinementSettings {
-    return {
-        profiles: settings.get_value('profiles').recursiveUnpack() as Record<string, unknown>,
-        assignments: settings.get_value('app-profiles').deepUnpack() as Record<string, string>,
-        defaultProfile: settings.get_string('default-profile'),
-    };
-}
 
 function prefersDiscreteGpu(app: Shell.App, preference: Shell.AppLaunchGpu): boolean {
     if (preference === Shell.AppLaunchGpu.APP_PREF)

@@ -50,8 +50,8 @@ describe('the extension zip', () => {
             assert.ok(entries.includes(name), `${name} missing from ${entries.join(', ')}`);
     });
 
-    test('has one module for every source file of the core, the shell and the preferences', () => {
-        const expected = [...builtFrom('core'), ...builtFrom('shell'), ...builtFrom('prefs')];
+    test('has one module for every source file of the core, the shell, the preferences and the shared settings reader', () => {
+        const expected = [...builtFrom('core'), ...builtFrom('shell'), ...builtFrom('prefs'), ...builtFrom('settings')];
         assert.ok(expected.includes('core/validation.js') && expected.includes('core/launchPlan.js'));
         for (const name of expected)
             assert.ok(entries.includes(name), `${name} missing`);
@@ -59,7 +59,7 @@ describe('the extension zip', () => {
 
     test('ships no TypeScript, sources, tests, node_modules, command line or source maps', () => {
         const files = entries.filter(name => !name.endsWith('/'));
-        const allowed = /^(extension\.js|prefs\.js|metadata\.json|stylesheet\.css|(core|shell|prefs)\/[\w/.-]+\.js|schemas\/[\w.]+\.gschema\.xml|schemas\/gschemas\.compiled|locale\/[\w@-]+\/LC_MESSAGES\/confine\.mo)$/;
+        const allowed = /^(extension\.js|prefs\.js|metadata\.json|stylesheet\.css|(core|shell|prefs|settings)\/[\w/.-]+\.js|schemas\/[\w.]+\.gschema\.xml|schemas\/gschemas\.compiled|locale\/[\w@-]+\/LC_MESSAGES\/confine\.mo)$/;
         for (const name of files) {
             assert.match(name, allowed, `unexpected file in the zip: ${name}`);
             assert.doesNotMatch(name, /\.ts$|node_modules|(^|\/)tests?\/|^cli\/|^dist\/|\.map$|\.\./, name);
