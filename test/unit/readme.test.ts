@@ -60,7 +60,7 @@ describe('README', () => {
         assert.deepEqual(blocks, ['npm ci && npm run deploy\nsudo npm run test:all\n']);
         const {scripts} = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
         assert.equal(scripts.deploy, 'node build.mjs --install');
-        assert.equal(scripts['test:all'], 'npm test && npm run test:e2e');
+        assert.equal(scripts['test:all'], 'npm test && npm run test:e2e && npm run test:vm');
         assert.equal(scripts.test, 'npm run lint && npm run typecheck && npm run test:gjs && npm run test:unit');
     });
 

@@ -2,7 +2,8 @@
 //
 // Commands enter every namespace of the container's PID 1 with nsenter; user
 // commands then drop to tester (uid 1000) with setpriv and get the environment
-// of the user's graphical session.
+// of the user's graphical session. Everything goes through exec(argv), so the
+// real-kernel VM (test/vm/lib/vm.mjs) reuses the rest by overriding it.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -65,17 +66,20 @@ export class Container {
         this.root = `/proc/${leader}/root`;
     }
 
+    /** Runs argv as root inside the container; resolves {stdout, stderr, code} like run(). */
+    exec(argv, opts = {}) {
+        return run(['nsenter', '-t', String(this.leader), '-a', '--', ...argv], opts);
+    }
+
     /** Runs a shell command as root inside the container. */
     rootSh(cmd, opts = {}) {
-        return run(['nsenter', '-t', String(this.leader), '-a', '--',
-            '/bin/bash', '-c', cmd], opts);
+        return this.exec(['/bin/bash', '-c', cmd], opts);
     }
 
     /** Runs a shell command as tester inside the user's session (see USER_ENV). */
     sh(cmd, { env = {}, ...opts } = {}) {
         const envArgs = Object.entries({ ...USER_ENV, ...env }).map(([k, v]) => `${k}=${v}`);
-        return run(['nsenter', '-t', String(this.leader), '-a', '--',
-            'setpriv', `--reuid=${UID}`, `--regid=${UID}`, '--init-groups',
+        return this.exec(['setpriv', `--reuid=${UID}`, `--regid=${UID}`, '--init-groups',
             'env', '-i', ...envArgs, '/bin/bash', '-c', `cd ${HOME} && ${cmd}`], opts);
     }
 
@@ -101,7 +105,7 @@ export class Container {
             : `setpriv --reuid=${UID} --regid=${UID} --init-groups mkdir -p ${q(dir)}`;
         // Written through the container's own mount namespace: its overlay root
         // and its /tmp are not visible from the host's.
-        const r = await run(['nsenter', '-t', String(this.leader), '-a', '--', '/bin/bash', '-c',
+        const r = await this.exec(['/bin/bash', '-c',
             `${mkdir} && cat > ${q(containerPath)} ${chown} ${mode ? `&& chmod ${mode.toString(8)} ${q(containerPath)}` : ''}`],
         { input: data });
         if (r.code !== 0)
@@ -110,8 +114,7 @@ export class Container {
 
     /** Reads a file from the container (utf-8 string, or a Buffer with {binary: true}). */
     async readFile(containerPath, { binary = false } = {}) {
-        const r = await run(['nsenter', '-t', String(this.leader), '-a', '--', 'cat', containerPath],
-            { binary });
+        const r = await this.exec(['cat', containerPath], { binary });
         if (r.code !== 0)
             throw new Error(`readFile ${containerPath}: ${r.stderr.trim()}`);
         return r.stdout;

@@ -2,18 +2,21 @@
 // installs the extension, starts gnome-shell --headless, runs the scenarios.
 //
 //   node runner.mjs --version 48 --suite trixie --leader PID --zip ZIP --artifacts DIR --results FILE
+//
+// The real-kernel tier (test/vm/run.sh) runs it against a VM instead: --agent
+// SOCKET (the VM agent's port, see test/vm/lib/vm.mjs) and --scenarios DIR.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { VmGuest } from '../../vm/lib/vm.mjs';
 import { Container, HOME } from './container.mjs';
 import { createContext, SHELL_UNIT, SkipError, UUID } from './context.mjs';
 import { GUEST_DIR, Shell } from './shell.mjs';
 import { sleep, waitFor } from './util.mjs';
 
 const LIB_DIR = path.dirname(fileURLToPath(import.meta.url));
-const SCENARIO_DIR = path.join(LIB_DIR, '..', 'scenarios');
 const DEFAULT_TEST_TIMEOUT_MS = 120_000;
 
 const { values: opts } = parseArgs({
@@ -24,11 +27,16 @@ const { values: opts } = parseArgs({
         zip: { type: 'string' },
         artifacts: { type: 'string' },
         results: { type: 'string' },
+        agent: { type: 'string' },
+        scenarios: { type: 'string' },
     },
 });
 const version = Number(opts.version);
-const container = new Container(Number(opts.leader));
+const SCENARIO_DIR = path.resolve(opts.scenarios ?? path.join(LIB_DIR, '..', 'scenarios'));
+const container = opts.agent ? new VmGuest(opts.agent) : new Container(Number(opts.leader));
 const shell = new Shell(container);
+// The VM runs under software emulation: its shell takes several times longer to start.
+const SETUP_SLOWNESS = container instanceof VmGuest ? 4 : 1;
 const results = { passed: 0, failed: 0, skipped: 0, tests: [] };
 
 const t0 = Date.now();
@@ -44,9 +52,18 @@ async function must(r, what) {
 
 /** Installs the zip, starts the headless shell, enables the extension. */
 async function startSession() {
+    if (container instanceof VmGuest) {
+        const booted = Date.now();
+        const state = await container.waitReady(Number(process.env.CONFINE_VM_BOOT_TIMEOUT ?? 300) * 1000);
+        say(`the VM is up (${state}) after ${((Date.now() - booted) / 1000).toFixed(1)} s of waiting`);
+    }
     await must(container.rootSh(`mkdir -p ${GUEST_DIR}`), 'mkdir guest dir');
-    for (const f of await fs.readdir(path.join(LIB_DIR, 'guest')))
-        await container.copyIn(path.join(LIB_DIR, 'guest', f), `${GUEST_DIR}/${f}`);
+    // The harness's guest helpers, then those of the scenario set, if it has any.
+    for (const dir of [path.join(LIB_DIR, 'guest'), path.join(SCENARIO_DIR, '..', 'guest')]) {
+        const files = await fs.readdir(dir).catch(() => []);
+        for (const f of files)
+            await container.copyIn(path.join(dir, f), `${GUEST_DIR}/${f}`, { owner: 'root', mode: 0o755 });
+    }
 
     // Installed before the shell starts: extensions are scanned at startup.
     await container.copyIn(opts.zip, `${HOME}/${path.basename(opts.zip)}`);
@@ -79,8 +96,8 @@ async function startSession() {
         const r = await container.sh('gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus ' +
             '--method org.freedesktop.DBus.NameHasOwner org.gnome.Shell');
         return r.stdout.includes('true');
-    }, 60_000, 'org.gnome.Shell on the session bus');
-    await waitFor(() => shell.eval('!Main.layoutManager._startingUp'), 30_000, 'the shell to finish starting up');
+    }, 60_000 * SETUP_SLOWNESS, 'org.gnome.Shell on the session bus');
+    await waitFor(() => shell.eval('!Main.layoutManager._startingUp'), 30_000 * SETUP_SLOWNESS, 'the shell to finish starting up');
     say(`gnome-shell is up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     await shell.setupInput();
@@ -88,7 +105,7 @@ async function startSession() {
     // The ExtensionState enum of this shell version, from its own source.
     await shell.eval(`import('resource:///org/gnome/shell/misc/extensionUtils.js')
         .then(m => { __e2e.ExtensionState = {...m.ExtensionState}; }); true`);
-    const extensionState = await waitFor(() => shell.eval('__e2e.ExtensionState ?? null'), 5000, 'ExtensionState');
+    const extensionState = await waitFor(() => shell.eval('__e2e.ExtensionState ?? null'), 5000 * SETUP_SLOWNESS, 'ExtensionState');
 
     await must(container.sh(`gnome-extensions enable ${UUID}`), 'gnome-extensions enable');
     const ctx = createContext({
@@ -99,7 +116,7 @@ async function startSession() {
         const i = await ctx.extensionInfo();
         return i.state !== undefined && i.state !== extensionState.ACTIVATING && i.state !== extensionState.INITIALIZED
             ? i : null;
-    }, 15_000, 'the extension to leave the ACTIVATING/INITIALIZED state').catch(() => null);
+    }, 15_000 * SETUP_SLOWNESS, 'the extension to leave the ACTIVATING/INITIALIZED state').catch(() => null);
     const stateName = Object.entries(extensionState).find(([, v]) => v === info?.state)?.[0] ?? info?.state;
     say(`enabled ${UUID}: state ${stateName}`);
     return ctx;
