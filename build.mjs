@@ -50,13 +50,21 @@ await esbuild.build({
 
 // The command line is one self-contained gjs program; it is installed to ~/.local/bin,
 // not shipped in the extension zip.
+//
+// Its first two lines are sh as well as JavaScript (a #! line, then a string and a
+// comment), so that gjs gets "--" between its own options and the program's arguments:
+// gjs reads every argument after the file name as one of its own options too, and keeps
+// `--profile FILE` (confine's `--profile P`) from that reading, which starts its profiler
+// ("Gjs-Message: Profiler started", "... stopped" on the terminal) and writes a capture
+// to the file P in the current directory. main.ts drops that "--" again.
+const CLI_LAUNCHER = '#!/bin/sh\n\':\' //; exec gjs -m "$0" -- "$@"';
 await esbuild.build({
     ...common,
     entryPoints: [join('src', 'cli', 'main.ts')],
     outfile: join(CLI_DIR, 'confine'),
     bundle: true,
     external: ['gi://*', 'resource://*', 'system', 'gettext', 'cairo'],
-    banner: {js: '#!/usr/bin/env -S gjs -m'},
+    banner: {js: CLI_LAUNCHER},
 });
 chmodSync(join(CLI_DIR, 'confine'), 0o755);
 

@@ -251,9 +251,11 @@ function main(args: readonly string[]): number {
     }
 }
 
+// The launcher line (build.mjs) ends gjs's own options with "--", which gjs hands on.
+const args = ARGV[0] === '--' ? ARGV.slice(1) : ARGV;
 let status: number;
 try {
-    status = main(ARGV);
+    status = main(args);
 } catch (error) {
     if (!(error instanceof ConfineError))
         throw error;
