@@ -3,21 +3,60 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { USER_ENV } from '../lib/container.mjs';
+
 export const title = 'confine shell in a terminal';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCHEMA = 'org.gnome.shell.extensions.confine';
 const CONFINE = '/usr/local/bin/confine';
 const TMUX = 'tmux -L confine-e2e';
+const TERMINAL_UNITS = 'confine-e2e-terminal-*.service';
 
+/** Ends the terminal: its tmux server's service, and with it the tab. Returns once they are gone. */
+async function closeTerminal(ctx) {
+    await ctx.sh(`systemctl --user stop '${TERMINAL_UNITS}'`);
+}
+
+/**
+ * The unit of the tab's shell, once the shell is in it. tmux (built with systemd) asks the
+ * user manager to move each new pane into a tmux-spawn-*.scope of its own, as VTE does with
+ * vte-spawn-*.scope, but tmux 3.5 (Debian 13; 3.6 waits) does not wait for that job:
+ * new-session can return while the shell is still in the server's cgroup, and a command the
+ * shell forks before the move reads that cgroup instead of the one it lives in from then on.
+ */
+async function tabUnit(ctx) {
+    const pid = (await ctx.shOk(`${TMUX} display-message -p -t tab '#{pane_pid}'`)).trim();
+    return ctx.waitFor(async () => {
+        const line = (await ctx.shOk(`cat /proc/${pid}/cgroup`)).split('\n').find(l => l.startsWith('0::'));
+        const unit = line?.split('/').pop();
+        return /^tmux-spawn-[0-9a-f-]+\.scope$/.test(unit ?? '') ? unit : null;
+    }, 10_000, `the tab's shell (PID ${pid}) in its tmux-spawn scope`);
+}
+
+/** A terminal with one tab; returns the unit of the tab's shell. */
 async function setUp(ctx) {
     await ctx.copyIn(path.join(REPO, 'dist/cli/confine'), CONFINE, { owner: 'root', mode: 0o755 });
     for (const key of ['profiles', 'app-profiles', 'default-profile'])
         await ctx.gsettings('reset', SCHEMA, key);
-    await ctx.sh(`${TMUX} kill-server`);
-    // A plain bash on a 160x40 terminal, as a terminal emulator's tab would start it.
-    await ctx.shOk(`${TMUX} new-session -d -s tab -x 160 -y 40 'env PS1="tab\\$ " bash --norc -i'`);
+    await closeTerminal(ctx);
+    // The tmux server runs in a service of the user manager, where a terminal emulator of the
+    // session runs. Started by a test command instead, it would stay in the cgroup nsenter
+    // left it in, the host's ("0::/.." in the container): the user manager may not move a pane
+    // out of there, and whether the container's PID 1 does it for it depends on the host.
+    // A oneshot service that remains active: systemd-run returns once the server is up, and
+    // the server stays in the unit (as Type=forking, systemd could take the intermediate
+    // process of tmux's double fork for the main process and stop the unit when it exits).
+    // Its environment is the one test commands get.
+    const env = Object.entries(USER_ENV).map(([name, value]) => ctx.shellQuote(`${name}=${value}`)).join(' ');
+    await ctx.shOk(`systemd-run --user --quiet --collect --unit=confine-e2e-terminal-${Date.now()} ` +
+        '--property=Type=oneshot --property=RemainAfterExit=yes ' +
+        `-- /usr/bin/env -i ${env} ${TMUX} start-server \\; set-option -g exit-empty off`);
+    // A plain bash on a 160x40 terminal, as a terminal emulator's tab would start it
+    // (exec: the pane's process is that bash).
+    await ctx.shOk(`${TMUX} new-session -d -s tab -x 160 -y 40 'exec env PS1="tab\\$ " bash --norc -i'`);
     await ctx.shOk(`${TMUX} set-option -t tab remain-on-exit on`);
+    return tabUnit(ctx);
 }
 
 const screen = async ctx => (await ctx.shOk(`${TMUX} capture-pane -p -J -S -200 -t tab`)).replace(/\s+$/gm, '');
@@ -44,10 +83,10 @@ function unitAfter(text, marker) {
 }
 
 async function shellSession(ctx, profile, expectedUnit) {
-    await setUp(ctx);
+    const tab = await setUp(ctx);
     try {
         const before = unitAfter(await typeAndWait(ctx, 'cat /proc/self/cgroup', 'OUTSIDE1'), 'OUTSIDE1');
-        ctx.assert.doesNotMatch(before ?? '', /^app-confine-/);
+        ctx.assert.equal(before, tab, 'the tab\'s shell runs in the tab\'s unit');
 
         await type(ctx, `exec 3>&1; ${CONFINE} shell --profile ${profile}; echo "confine-status=$?"`);
         const text = await typeAndWait(ctx, 'cat /proc/self/cgroup; tty; grep NoNewPrivs /proc/self/status', 'INSIDE1');
@@ -71,7 +110,7 @@ async function shellSession(ctx, profile, expectedUnit) {
         await ctx.waitFor(async () => /^confine-status=5$/m.test(await screen(ctx)), 15_000,
             'exit to return to the calling shell with the status');
         const back = await typeAndWait(ctx, 'cat /proc/self/cgroup', 'OUTSIDE2');
-        ctx.assert.equal(unitAfter(back, 'OUTSIDE2'), before, 'back in the tab\'s own shell');
+        ctx.assert.equal(unitAfter(back, 'OUTSIDE2'), tab, 'back in the tab\'s own shell');
         // gjs took --profile P for its own option before the launcher ended its options with
         // "--": "Gjs-Message: Profiler started/stopped" around the shell, and a capture file P.
         ctx.assert.doesNotMatch(back, /Gjs-\w+:/, `nothing from gjs on the terminal:\n${back}`);
@@ -83,7 +122,7 @@ async function shellSession(ctx, profile, expectedUnit) {
         ctx.log(`terminal:\n${await screen(ctx).catch(e => e.message)}`);
         throw error;
     } finally {
-        await ctx.sh(`${TMUX} kill-server`);
+        await closeTerminal(ctx);
     }
 }
 
@@ -106,7 +145,7 @@ export const tests = [
         name: 'Console: its shell setting makes every window run confine shell',
         fn: async ctx => {
             await setUp(ctx);
-            await ctx.sh(`${TMUX} kill-server`);
+            await closeTerminal(ctx);
             // Console (kgx) has no preferences row for a custom command, but reads its shell from this key.
             await ctx.gsettings('set', 'org.gnome.Console', 'shell', `['${CONFINE}', 'shell', '--profile', 'relaxed']`);
             let kgx = '';
@@ -163,7 +202,7 @@ export const tests = [
                 ctx.log(`terminal:\n${await screen(ctx).catch(e => e.message)}`);
                 throw error;
             } finally {
-                await ctx.sh(`${TMUX} kill-server`);
+                await closeTerminal(ctx);
             }
         },
     },
