@@ -104,11 +104,22 @@ for _ in $(seq 1 100); do
 done
 [[ -S $WORK/agent.sock ]] || fail "qemu did not start: $(tail -n 5 "$ARTIFACTS/qemu.log")"
 
+vm_log "agent socket: $WORK/agent.sock (node test/vm/lib/dev.mjs $WORK/agent.sock --sh CMD)"
 RESULTS=$WORK/results.json
 CONFINE_VM_BOOT_START=$BOOT_START node "$REPO_DIR/test/e2e/lib/runner.mjs" --version "$VM_GNOME_VERSION" --suite "$VM_SUITE" \
 	--agent "$WORK/agent.sock" --scenarios "$VM_DIR/scenarios" \
 	--zip "$ZIP" --artifacts "$ARTIFACTS" --results "$RESULTS" &
 RUNNER_PID=$!
+# A VM that dies (qemu error, kernel panic, the run's timeout) ends the run at
+# once instead of leaving the runner to wait for an agent that will not answer.
+while kill -0 "$RUNNER_PID" 2>/dev/null; do
+	if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+		vm_log "qemu ended during the run: $(tail -n 3 "$ARTIFACTS/qemu.log"); serial log: $ARTIFACTS/serial.log"
+		kill "$RUNNER_PID" 2>/dev/null
+		break
+	fi
+	sleep 1
+done
 wait "$RUNNER_PID"
 RUNNER_PID=
 if [[ -s $RESULTS ]]; then

@@ -254,7 +254,9 @@ async function main() {
     // Debugging: keep the container up (node lib/dev.mjs LEADER 'js' to poke it).
     const hold = Number(process.env.CONFINE_E2E_HOLD ?? 0);
     if (hold > 0) {
-        say(`holding the container for ${hold} s: leader PID ${opts.leader} (touch /tmp/confine-e2e-release to go on)`);
+        say(`holding the ${opts.agent ? `VM for ${hold} s: agent socket ${opts.agent}` : `container for ${hold} s: leader PID ${opts.leader}`} (touch /tmp/confine-e2e-release to go on)`);
+        // qemu's socket takes one client at a time: leave it to test/vm/lib/dev.mjs.
+        container.close?.();
         await fs.rm('/tmp/confine-e2e-release', { force: true });
         const until = Date.now() + hold * 1000;
         while (Date.now() < until && !(await fs.stat('/tmp/confine-e2e-release').catch(() => null)))

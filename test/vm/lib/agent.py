@@ -41,7 +41,10 @@ def send(fd, reply):
 def run(fd, request):
     reply = {'id': request.get('id')}
     try:
-        child = subprocess.Popen(request['argv'], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        # The agent is exempt from the OOM killer (OOMScoreAdjust=-1000) so that
+        # it outlives the memory scenarios; what it runs must not inherit that,
+        # or a memory bomb it starts could never be killed and thrashes instead.
+        child = subprocess.Popen(['choom', '-n', '0', '--', *request['argv']], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, start_new_session=True)
     except OSError as e:
         reply.update(code=127, stdout='', stderr=b64(f'agent: {e}\n'.encode()))

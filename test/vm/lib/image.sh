@@ -69,12 +69,13 @@ vm_image() {
 	tmp=$VM_CACHE_ROOT/.build-$key-$$
 	start=$(date +%s)
 	vm_log "cold image build into $tmp"
+	# Everything the build prints goes to stderr: stdout is the image's path.
 	(
 		trap 'e2e_umount_below "$tmp/tree"; rm -rf --one-file-system "$tmp"' EXIT
 		trap 'exit 143' TERM INT
 		vm_build_image "$rootfs" "$tmp" || exit 1
 		mv -T "$tmp" "$dir"
-	)
+	) >&2
 	rc=$?
 	if ((rc == 0)); then
 		vm_log "cold image build took $(($(date +%s) - start)) s ($(du -sh "$dir" | cut -f1) on disk)"
