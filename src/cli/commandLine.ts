@@ -1,7 +1,7 @@
 // Command lines as a person reads and pastes them into a shell.
 
 import {shellQuote} from '../core/execLine.js';
-import type {LaunchPlan} from '../core/launchPlan.js';
+import {literalCommand, type LaunchPlan} from '../core/launchPlan.js';
 
 /** Words made only of these need no quotes in any POSIX shell. */
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -21,9 +21,6 @@ export function commandName(command: string): string {
     return name === '' ? command : name;
 }
 
-/** The first systemd whose systemd-run has --expand-environment. */
-export const EXPAND_ENVIRONMENT_SINCE = 254;
-
 /** The major version from the first line of `systemd-run --version` ("systemd 257 (257.9-1)"). */
 export function parseSystemdVersion(text: string): number | null {
     const match = /^systemd (\d+)/.exec(text);
@@ -32,12 +29,7 @@ export function parseSystemdVersion(text: string): number | null {
 
 /**
  * The full systemd-run command line for a plan and the command, such that the command
- * gets exactly its words and its exit status comes back.
- *
- * systemd expands $NAME, ${NAME} and $$ in a command's words: the service manager for a
- * service, and newer systemd-run itself for a scope (262 does, 257 does not). Where it has
- * --expand-environment=no that turns it off; older ones never expand for a scope, and
- * for a service every $ is doubled, which the service manager turns back into one.
+ * gets exactly its words (see literalCommand) and its exit status comes back.
  *
  * A service we wait on is a oneshot one: for a simple service systemd counts a main
  * process killed by SIGTERM, SIGINT, SIGHUP or SIGPIPE as a clean stop, and systemd-run
@@ -45,14 +37,9 @@ export function parseSystemdVersion(text: string): number | null {
  * ("signal", status 255). A oneshot service also runs without a start timeout.
  */
 export function commandLineFor(plan: LaunchPlan, command: readonly string[], systemdVersion: number | null): string[] {
-    const canDisableExpansion = systemdVersion !== null && systemdVersion >= EXPAND_ENVIRONMENT_SINCE;
     const options = plan.argv.slice(0, -1);
     if (plan.unitType === 'service')
         options.push('--property=Type=oneshot');
-    if (canDisableExpansion)
-        options.push('--expand-environment=no');
-    const words = plan.unitType === 'service' && !canDisableExpansion
-        ? command.map(word => word.replace(/\$/g, '$$$$'))
-        : [...command];
-    return [...options, '--', ...words];
+    const literal = literalCommand({...plan, argv: [...options, '--']}, systemdVersion);
+    return [...literal.argv, ...command.map(literal.protect)];
 }

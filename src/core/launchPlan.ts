@@ -43,6 +43,38 @@ export const DESKTOP_ENVIRONMENT: readonly string[] = [
     'DBUS_SESSION_BUS_ADDRESS', 'LANG', 'LANGUAGE', 'LC_ALL',
 ];
 
+/** The first systemd whose systemd-run has --expand-environment. */
+export const EXPAND_ENVIRONMENT_SINCE = 254;
+
+/** A plan's systemd-run options made to hand the command its words exactly as written. */
+export interface LiteralCommand {
+    /** The plan's argv with what turns expansion off, still ending with "--". */
+    readonly argv: readonly string[];
+    /**
+     * What to apply to the command: to each word, or to a whole Exec line that GLib
+     * splits later (a doubled $ means the same inside and outside its quotes).
+     */
+    readonly protect: (text: string) => string;
+}
+
+/**
+ * systemd expands $NAME, ${NAME} and $$ in a command's words: the service manager for a
+ * service, and newer systemd-run itself for a scope (262 does, 257 does not). Where
+ * systemd-run has --expand-environment=no that turns it off; older ones never expand for
+ * a scope, and for a service every $ is doubled, which the service manager turns back
+ * into one. `systemdVersion` is null when it is unknown (then as for an old one).
+ */
+export function literalCommand(plan: LaunchPlan, systemdVersion: number | null): LiteralCommand {
+    const canDisableExpansion = systemdVersion !== null && systemdVersion >= EXPAND_ENVIRONMENT_SINCE;
+    const options = plan.argv.slice(0, -1);
+    if (canDisableExpansion)
+        options.push('--expand-environment=no');
+    const protect = plan.unitType === 'service' && !canDisableExpansion
+        ? (text: string) => text.replace(/\$/g, '$$$$')
+        : (text: string) => text;
+    return {argv: [...options, '--'], protect};
+}
+
 const MAX_DESCRIPTION = 200;
 
 /** Removes control characters (newlines could forge journal lines) and bounds the length. */

@@ -13,7 +13,7 @@ import Meta from 'gi://Meta';
 import Shell from 'gi://Shell';
 
 import {prefixExec} from '../core/execLine.js';
-import type {LaunchPlan} from '../core/launchPlan.js';
+import {literalCommand, type LaunchPlan, type LiteralCommand} from '../core/launchPlan.js';
 import type {UserManager} from './userManager.js';
 
 const DESKTOP_GROUP = 'Desktop Entry';
@@ -32,6 +32,26 @@ export interface LaunchTarget {
     readonly discreteGpu: boolean;
 }
 
+/** The message of anything thrown: GLib.Error is not an Error in GJS, but has one. */
+export function errorMessage(error: unknown): string {
+    const message = (error as {message?: unknown} | null)?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+
+/**
+ * Turns whatever a GLib call rejected with into a LaunchFailure that says which step
+ * failed, so that no error of the launch path escapes the on-failure policy.
+ */
+async function step<T>(what: string, work: Promise<T>): Promise<T> {
+    try {
+        return await work;
+    } catch (error) {
+        if (error instanceof LaunchFailure)
+            throw error;
+        throw new LaunchFailure(`${what}: ${errorMessage(error)}`);
+    }
+}
+
 function loadContents(file: Gio.File, cancellable: Gio.Cancellable): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
         file.load_contents_async(cancellable, (_source, result) => {
@@ -44,6 +64,23 @@ function loadContents(file: Gio.File, cancellable: Gio.Cancellable): Promise<Uin
     });
 }
 
+/** The file's own type and mode (a symlink is not followed), or null when there is nothing. */
+function queryType(file: Gio.File, cancellable: Gio.Cancellable): Promise<Gio.FileInfo | null> {
+    return new Promise((resolve, reject) => {
+        file.query_info_async('standard::type,unix::mode', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS,
+            GLib.PRIORITY_DEFAULT, cancellable, (_source, result) => {
+                try {
+                    resolve(file.query_info_finish(result));
+                } catch (error) {
+                    if ((error as GLib.Error).matches?.(Gio.IOErrorEnum, Gio.IOErrorEnum.NOT_FOUND))
+                        resolve(null);
+                    else
+                        reject(error);
+                }
+            });
+    });
+}
+
 function makeDirectory(file: Gio.File, cancellable: Gio.Cancellable): Promise<void> {
     return new Promise((resolve, reject) => {
         file.make_directory_async(GLib.PRIORITY_DEFAULT, cancellable, (_source, result) => {
@@ -51,6 +88,7 @@ function makeDirectory(file: Gio.File, cancellable: Gio.Cancellable): Promise<vo
                 file.make_directory_finish(result);
                 resolve();
             } catch (error) {
+                // Another launch made it meanwhile; what it is gets checked next.
                 if ((error as GLib.Error).matches?.(Gio.IOErrorEnum, Gio.IOErrorEnum.EXISTS))
                     resolve();
                 else
@@ -58,6 +96,44 @@ function makeDirectory(file: Gio.File, cancellable: Gio.Cancellable): Promise<vo
             }
         });
     });
+}
+
+function setMode(file: Gio.File, mode: number, cancellable: Gio.Cancellable): Promise<void> {
+    const info = new Gio.FileInfo();
+    info.set_attribute_uint32('unix::mode', mode);
+    return new Promise((resolve, reject) => {
+        file.set_attributes_async(info, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, GLib.PRIORITY_DEFAULT,
+            cancellable, (_source, result) => {
+                try {
+                    file.set_attributes_finish(result);
+                    resolve();
+                } catch (error) {
+                    reject(error);
+                }
+            });
+    });
+}
+
+const PRIVATE_DIRECTORY = 0o700;
+
+/**
+ * Makes `dir` a directory only we can read, or fails. Whatever else stands there (a
+ * file, a symlink, even one to a directory) is refused rather than written through.
+ */
+async function ensurePrivateDirectory(dir: Gio.File, cancellable: Gio.Cancellable): Promise<void> {
+    let info = await queryType(dir, cancellable);
+    if (!info) {
+        await makeDirectory(dir, cancellable);
+        info = await queryType(dir, cancellable);
+    }
+    const type = info?.get_file_type();
+    if (type !== Gio.FileType.DIRECTORY) {
+        const what = type === Gio.FileType.SYMBOLIC_LINK ? 'a symbolic link' : 'something else';
+        throw new LaunchFailure(`${dir.get_path()} is not a directory (${what} is in its place); ` +
+            'remove it and launch again');
+    }
+    if ((info!.get_attribute_uint32('unix::mode') & 0o7777) !== PRIVATE_DIRECTORY)
+        await setMode(dir, PRIVATE_DIRECTORY, cancellable);
 }
 
 function writeContents(file: Gio.File, text: string, cancellable: Gio.Cancellable): Promise<void> {
@@ -91,10 +167,14 @@ function reapChild(pid: number, exited: () => void): void {
  * The app's desktop entry with the launch plan in front of the Exec line that this
  * launch runs. A desktop action becomes the main Exec, so one code path serves both.
  */
-function rewriteDesktopEntry(contents: Uint8Array, action: string | null, plan: LaunchPlan): string {
+function rewriteDesktopEntry(contents: Uint8Array, action: string | null, command: LiteralCommand): string {
     const keyFile = new GLib.KeyFile();
-    keyFile.load_from_bytes(new GLib.Bytes(contents),
-        GLib.KeyFileFlags.KEEP_COMMENTS | GLib.KeyFileFlags.KEEP_TRANSLATIONS);
+    try {
+        keyFile.load_from_bytes(new GLib.Bytes(contents),
+            GLib.KeyFileFlags.KEEP_COMMENTS | GLib.KeyFileFlags.KEEP_TRANSLATIONS);
+    } catch (error) {
+        throw new LaunchFailure(`its desktop file could not be parsed: ${errorMessage(error)}`);
+    }
     const group = action === null ? DESKTOP_GROUP : `Desktop Action ${action}`;
     let exec: string;
     try {
@@ -106,7 +186,7 @@ function rewriteDesktopEntry(contents: Uint8Array, action: string | null, plan: 
     }
     if (exec.trim() === '')
         throw new LaunchFailure('its desktop file has an empty Exec line');
-    keyFile.set_string(DESKTOP_GROUP, 'Exec', prefixExec(plan.argv, exec));
+    keyFile.set_string(DESKTOP_GROUP, 'Exec', prefixExec(command.argv, command.protect(exec)));
     // GLib would otherwise activate the app over D-Bus and never run the Exec line.
     for (const key of ['DBusActivatable', 'TryExec']) {
         try {
@@ -148,7 +228,6 @@ function createLaunchContext(target: LaunchTarget): Gio.AppLaunchContext {
 
 export class ConfinedLauncher {
     readonly #runtimeDir: Gio.File;
-    #runtimeDirReady: Promise<void> | null = null;
     readonly #desktopEntries = new Map<string, Promise<Uint8Array>>();
     readonly #busy = new Map<string, Promise<void>>();
     readonly #userManager: UserManager;
@@ -175,10 +254,10 @@ export class ConfinedLauncher {
 
     /**
      * Resolves when the unit runs the app; rejects with a LaunchFailure otherwise.
-     * `ready` is the caller's own check, awaited just before spawning so that it
-     * runs alongside the file work instead of before it.
+     * `ready` is the caller's own check, which gives systemd's version; it is awaited
+     * just before spawning so that it runs alongside the file work instead of before it.
      */
-    async launch(target: LaunchTarget, plan: LaunchPlan, ready: Promise<void>): Promise<void> {
+    async launch(target: LaunchTarget, plan: LaunchPlan, ready: Promise<number>): Promise<void> {
         // Rejections of `ready` are handled by the Promise.all below; this only keeps
         // an early return from reporting them as unhandled.
         ready.catch(() => {});
@@ -190,9 +269,16 @@ export class ConfinedLauncher {
         // The copy must carry the app's desktop id as its file name, so there is one
         // per app; it stays after the launch, as GIO_LAUNCHED_DESKTOP_FILE names it.
         const copy = this.#runtimeDir.get_child(target.app.get_id());
-        const [contents] = await Promise.all([this.#desktopEntry(source), this.#ensureRuntimeDir(), ready]);
+        const [contents, , systemdVersion] = await Promise.all([
+            step(`its desktop file ${source} could not be read`, this.#desktopEntry(source)),
+            step(`${this.#runtimeDir.get_path()} could not be made`,
+                ensurePrivateDirectory(this.#runtimeDir, this.#cancellable)),
+            ready,
+        ]);
+        const command = literalCommand(plan, systemdVersion);
         const info = await this.#exclusively(copy.get_path()!, async () => {
-            await writeContents(copy, rewriteDesktopEntry(contents, target.action, plan), this.#cancellable);
+            await step(`its desktop entry could not be copied to ${this.#runtimeDir.get_path()}`,
+                writeContents(copy, rewriteDesktopEntry(contents, target.action, command), this.#cancellable));
             return GioUnix.DesktopAppInfo.new_from_filename(copy.get_path()!);
         });
         await this.#spawn(info, target, plan);
@@ -227,14 +313,6 @@ export class ConfinedLauncher {
             this.#desktopEntries.set(path, contents);
         }
         return contents;
-    }
-
-    #ensureRuntimeDir(): Promise<void> {
-        this.#runtimeDirReady ??= makeDirectory(this.#runtimeDir, this.#cancellable).catch(error => {
-            this.#runtimeDirReady = null;
-            throw error;
-        });
-        return this.#runtimeDirReady;
     }
 
     async #spawn(info: GioUnix.DesktopAppInfo | null, target: LaunchTarget, plan: LaunchPlan): Promise<void> {

@@ -16,7 +16,7 @@ import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
-import {ConfinedLauncher, LaunchFailure, type LaunchTarget} from './confinedLaunch.js';
+import {ConfinedLauncher, LaunchFailure, errorMessage, type LaunchTarget} from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
 import {UserManager, UserManagerUnavailable} from './userManager.js';
 
@@ -145,7 +145,7 @@ export class Launcher {
 
     /**
      * Takes the launch over when the app has a profile. Returns false to let the stock
-     * method run. Never throws into the shell: an unexpected error means stock behaviour.
+     * method run. Never throws into the shell: an unexpected error follows on-failure.
      */
     #intercept(app: Shell.App, request: Request, stock: () => void): boolean {
         try {
@@ -164,9 +164,9 @@ export class Launcher {
                 return true;
             }
         } catch (error) {
-            console.error(`Confine: could not confine ${app.get_id()}, launching it the stock way:`, error);
+            console.error(`Confine: could not confine ${app.get_id()}:`, error);
+            return this.#fail(app, null, `an unexpected error: ${errorMessage(error)}`, null, FIX_SYSTEMD);
         }
-        return false;
     }
 
     async #launchConfined(app: Shell.App, target: LaunchTarget, profile: Profile, stock: () => void): Promise<void> {
@@ -187,19 +187,24 @@ export class Launcher {
             }
         } catch (error) {
             // A launch cut short by disable() has no one left to tell.
-            if (this.#destroyed || !(error instanceof Error))
+            if (this.#destroyed)
                 return;
+            // Anything else, GLib.Error included (it is no Error in GJS), still goes
+            // through the on-failure policy: a click never ends in silence.
             const expected = error instanceof LaunchFailure || error instanceof UserManagerUnavailable;
             if (!expected)
                 console.error(`Confine: launching ${id} failed:`, error);
-            this.#fail(app, profile.name, error.message, stock, expected ? FIX_SYSTEMD : FIX_PROFILE);
+            this.#fail(app, profile.name, errorMessage(error), stock, expected ? FIX_SYSTEMD : FIX_PROFILE);
         } finally {
             this.#pending.delete(id);
         }
     }
 
-    /** Fails when the user manager is unreachable or too old for one of the profile's properties. */
-    async #checkSupport(profile: Profile): Promise<void> {
+    /**
+     * systemd's version; fails when the user manager is unreachable or too old for one
+     * of the profile's properties.
+     */
+    async #checkSupport(profile: Profile): Promise<number> {
         // The version is asked once per enable: a manager that went away since shows
         // up as systemd-run failing, which the launch notices anyway.
         this.#systemdVersion ??= this.#userManager.version().catch(error => {
@@ -210,14 +215,15 @@ export class Launcher {
         const unsupported = unsupportedProperties(profile, version);
         if (unsupported.length > 0)
             throw new LaunchFailure(`systemd ${version} does not support ${unsupported.join(', ')}`);
+        return version;
     }
 
     /**
      * Applies the on-failure policy and tells the user. With `stock` the launch was
      * already ours, so the fallback runs here; without it the caller runs it when
-     * this returns false.
+     * this returns false. `profile` is null when the settings did not get that far.
      */
-    #fail(app: Shell.App, profile: string, reason: string, stock: (() => void) | null, fix: string): boolean {
+    #fail(app: Shell.App, profile: string | null, reason: string, stock: (() => void) | null, fix: string): boolean {
         const refuse = this.#settings.get_string('on-failure') === 'refuse';
         const title = refuse
             ? `${app.get_name()} was not started`
@@ -225,7 +231,12 @@ export class Launcher {
         const advice = refuse
             ? `${fix} Or set “If confinement fails” to launch unconfined.`
             : `It runs without the limits of its profile. ${fix}`;
-        this.#notifier.notify(title, `Profile “${profile}”: ${reason}\n${advice}`);
+        const body = `${profile === null ? '' : `Profile “${profile}”: `}${reason}\n${advice}`;
+        try {
+            this.#notifier.notify(title, body);
+        } catch (error) {
+            console.error(`Confine: ${title}: ${body}`, error);
+        }
         if (refuse)
             return true;
         if (stock)

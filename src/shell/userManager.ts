@@ -85,7 +85,12 @@ export class UserManager {
     }
 
     async #open(): Promise<Gio.DBusConnection> {
-        const address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, null);
+        let address: string;
+        try {
+            address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, null);
+        } catch (error) {
+            throw new UserManagerUnavailable(`cannot find the session bus: ${(error as GLib.Error).message}`);
+        }
         const connection = await new Promise<Gio.DBusConnection>((resolve, reject) => {
             Gio.DBusConnection.new_for_address(address,
                 Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,

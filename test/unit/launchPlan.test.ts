@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
-import {DESKTOP_ENVIRONMENT, buildLaunchPlan, type LaunchRequest} from '../../src/core/launchPlan.js';
+import {DESKTOP_ENVIRONMENT, buildLaunchPlan, literalCommand, type LaunchRequest} from '../../src/core/launchPlan.js';
 import {profileOf} from './fixtures.js';
 
 const RELAXED = profileOf({name: 'Relaxed', MemoryMax: '70%'}, 'relaxed');
@@ -134,5 +134,35 @@ describe('buildLaunchPlan', () => {
             '--description=-p User=root (Confine profile Relaxed)',
         ]);
         assert.equal(plan.argv.length, 9);
+    });
+});
+
+// Issue 12, item 4: systemd expands $VAR, ${VAR} and $$ in a unit's command.
+describe('literalCommand', () => {
+    const exec = `app $HOME '\${X}' "a \\$USER" $$`;
+
+    test('turns expansion off where systemd-run can, for scopes and services alike', () => {
+        for (const profile of [RELAXED, STRICT]) {
+            const plan = buildLaunchPlan(request(profile));
+            const literal = literalCommand(plan, 254);
+            assert.deepEqual(literal.argv, [...plan.argv.slice(0, -1), '--expand-environment=no', '--']);
+            assert.equal(literal.protect(exec), exec);
+        }
+    });
+
+    test('doubles every $ of a service on older systemd, and of one of unknown version', () => {
+        const plan = buildLaunchPlan(request(STRICT));
+        for (const version of [253, null]) {
+            const literal = literalCommand(plan, version);
+            assert.deepEqual(literal.argv, plan.argv);
+            assert.equal(literal.protect(exec), `app $$HOME '$\${X}' "a \\$$USER" $$$$`);
+        }
+    });
+
+    test('leaves a scope alone on older systemd, which never expands its command', () => {
+        const plan = buildLaunchPlan(request(RELAXED));
+        const literal = literalCommand(plan, 253);
+        assert.deepEqual(literal.argv, plan.argv);
+        assert.equal(literal.protect(exec), exec);
     });
 });

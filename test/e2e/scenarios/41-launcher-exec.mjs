@@ -1,7 +1,7 @@
 // Issue 4, acceptance 7: a hostile Exec line (quotes, spaces, %%, %U) and a
 // Terminal=true entry reach the app with exactly the argv of a stock launch.
 import {
-    RESOURCE_PROFILE, callApp, confineUnitPattern, installRecorder, readRecord, setProfiles,
+    RESOURCE_PROFILE, SANDBOX_PROFILE, callApp, confineUnitPattern, installRecorder, readRecord, setProfiles,
     writeDesktopFile, RECORDER, assertNoExceptions,
 } from '../support/launcher.mjs';
 
@@ -9,14 +9,17 @@ export const title = 'Exec lines and Terminal=true keep their argv under confine
 
 const ARGV_APP = 'confine-e2e-argv.desktop';
 const TERMINAL_APP = 'confine-e2e-terminal.desktop';
+const DOLLAR_APP = 'confine-e2e-dollar.desktop';
+// Issue 12, item 4: systemd expands $VAR, ${VAR} and $$ in a unit's command unless told not to.
+const DOLLAR_EXEC = `${RECORDER} dollar $HOME '\${X}' '$$' "a \\\\$USER b" x$1$`;
 const HOSTILE_EXEC = `${RECORDER} TAG "two words" 'single quoted' "dq \\\\"inner\\\\" \\\\$HOME" 100%% ; %U`;
 
-async function launchBoth(ctx, desktopId, tag) {
+async function launchBoth(ctx, desktopId, tag, profile = 'limits') {
     await setProfiles(ctx, {profiles: [RESOURCE_PROFILE], assignments: {}});
     await callApp(ctx, desktopId, 'app.launch(0, -1, Shell.AppLaunchGpu.APP_PREF)');
     const stock = await readRecord(ctx, `${tag}`);
     await ctx.sh('rm -rf ~/records');
-    await setProfiles(ctx, {profiles: [RESOURCE_PROFILE], assignments: {[desktopId]: 'limits'}});
+    await setProfiles(ctx, {profiles: [RESOURCE_PROFILE, SANDBOX_PROFILE], assignments: {[desktopId]: profile}});
     const cursor = await ctx.journalCursor();
     await callApp(ctx, desktopId, 'app.launch(0, -1, Shell.AppLaunchGpu.APP_PREF)');
     const confined = await readRecord(ctx, `${tag}`);
@@ -40,6 +43,18 @@ export const tests = [
             ctx.assert.match(confined.cgroup, confineUnitPattern(ARGV_APP));
         },
     },
+    ...[['limits', 'scope'], ['sandbox', 'service']].map(([profile, type]) => ({
+        name: `words with $, \${} and $$ in a ${type}`,
+        fn: async ctx => {
+            await installRecorder(ctx);
+            await writeDesktopFile(ctx, DOLLAR_APP, ['Name=Confine Dollar', `Exec=${DOLLAR_EXEC}`]);
+            const {stock, confined} = await launchBoth(ctx, DOLLAR_APP, 'dollar', profile);
+            ctx.log(`stock argv ${JSON.stringify(stock.argv)}; confined argv ${JSON.stringify(confined.argv)}`);
+            ctx.assert.deepEqual(stock.argv, ['$HOME', '${X}', '$$', 'a $USER b', 'x$1$']);
+            ctx.assert.deepEqual(confined.argv, stock.argv, 'the confined app gets the stock argv');
+            ctx.assert.match(confined.cgroup, confineUnitPattern(DOLLAR_APP, type));
+        },
+    })),
     {
         name: 'Terminal=true',
         fn: async ctx => {

@@ -2,8 +2,8 @@
 // manager that refuses the unit each end as on-failure says, with a notification
 // naming the app, the profile and the reason, and no exception in the shell.
 import {
-    RESOURCE_PROFILE, assertNoExceptions, cgroupOf, clearConfineNotifications, closeApp,
-    confineNotifications, setProfiles, stockUnitPattern, waitForWindow,
+    RESOURCE_PROFILE, assertNoExceptions, callApp, cgroupOf, clearConfineNotifications, closeApp,
+    confineNotifications, confineUnitPattern, setProfiles, stockUnitPattern, waitForWindow,
 } from '../support/launcher.mjs';
 
 export const title = 'launch failures follow the on-failure policy';
@@ -12,10 +12,11 @@ const CALCULATOR = 'org.gnome.Calculator.desktop';
 const BROKEN_PROFILE = "'broken': {'name': <'Broken'>, 'MemoryMax': <'1G -p User=root'>, 'NoNewPrivileges': <'yes'>}";
 const FAKE_SYSTEMD_RUN = '/usr/local/bin/systemd-run';
 
-async function expectOutcome(ctx, {policy, profiles, reason}) {
+async function expectOutcome(ctx, {policy, profiles, reason, prepare = async () => {}}) {
     await setProfiles(ctx, {profiles: profiles ?? [RESOURCE_PROFILE], assignments: {[CALCULATOR]: profiles === null ? 'limits' : 'broken'},
         onFailure: policy});
     await clearConfineNotifications(ctx);
+    await prepare();
     const cursor = await ctx.journalCursor();
     await ctx.openOverview();
     await ctx.clickRect(await ctx.waitFor(() => ctx.dashIconRect(CALCULATOR), 10_000, 'the dash icon'));
@@ -44,6 +45,18 @@ async function expectOutcome(ctx, {policy, profiles, reason}) {
 const INVALID = /MemoryMax.*not a size|NoNewPrivileges must be a true\/false value/;
 const MISSING = /systemd-run is not installed/;
 const REFUSED = /refused the unit/;
+const NOT_A_DIRECTORY = /\/run\/user\/1000\/confine is not a directory/;
+const RUNTIME_DIR = '/run/user/1000/confine';
+
+/** Whatever stands at the copies' directory, replaced by `what` for one test and removed after it. */
+async function withRuntimeEntry(ctx, what, body) {
+    await ctx.sh(`rm -rf ${RUNTIME_DIR}`);
+    try {
+        await body(() => ctx.shOk(what));
+    } finally {
+        await ctx.sh(`rm -rf ${RUNTIME_DIR} /run/user/1000/confine-elsewhere`);
+    }
+}
 
 export const tests = [
     ...['launch-unconfined', 'refuse'].map(policy => ({
@@ -74,4 +87,32 @@ export const tests = [
             }
         },
     })),
+    // Issue 12, item 1: GLib errors on the way (here: creating the copies' directory)
+    // went unreported and the launch was lost; item 7: a file there is no directory.
+    ...['launch-unconfined', 'refuse'].map(policy => ({
+        name: `a plain file where the copies' directory belongs, ${policy}`,
+        fn: ctx => withRuntimeEntry(ctx, `echo not a directory > ${RUNTIME_DIR}`, prepare =>
+            expectOutcome(ctx, {policy, profiles: null, reason: NOT_A_DIRECTORY, prepare})),
+    })),
+    {
+        name: "a symlink to a directory where the copies' directory belongs, refuse",
+        fn: ctx => withRuntimeEntry(ctx,
+            `mkdir -p /run/user/1000/confine-elsewhere && ln -s confine-elsewhere ${RUNTIME_DIR}`,
+            async prepare => {
+                await expectOutcome(ctx, {policy: 'refuse', profiles: null, reason: NOT_A_DIRECTORY, prepare});
+                ctx.assert.equal((await ctx.shOk('ls -A /run/user/1000/confine-elsewhere')).trim(), '',
+                    'nothing was written through the symlink');
+            }),
+    },
+    {
+        name: "the copies' directory is made private (0700)",
+        fn: ctx => withRuntimeEntry(ctx, 'true', async () => {
+            await setProfiles(ctx, {profiles: [RESOURCE_PROFILE], assignments: {[CALCULATOR]: 'limits'}});
+            await callApp(ctx, CALCULATOR, 'app.activate()');
+            const win = await waitForWindow(ctx, CALCULATOR);
+            ctx.assert.match(await cgroupOf(ctx, win.pid), confineUnitPattern(CALCULATOR));
+            ctx.assert.equal((await ctx.shOk(`stat -c %a ${RUNTIME_DIR}`)).trim(), '700');
+            await closeApp(ctx, CALCULATOR);
+        }),
+    },
 ];
