@@ -17,6 +17,7 @@ import {parseInvocation, type Invocation} from './invocation.js';
 import {isTerminal, runAndWait} from './launch.js';
 import {canonicalDesktopId, chooseProfile, invalidProfile, namedProfile, unknownProfile, withAssignment} from './profileChoice.js';
 import {formatProfiles, formatShow} from './report.js';
+import {escapeControls, printable} from './terminalText.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
 import {openSettings, writeAssignments} from './settings.js';
 import {formatUnit} from './unitStatus.js';
@@ -24,8 +25,13 @@ import {UserManager} from './userManager.js';
 
 const SYSTEMD_RUN = 'systemd-run';
 
+/** Everything confine prints goes through here or warn(): see terminalText.ts. */
 function write(text: string): void {
-    print(text.replace(/\n$/, ''));
+    print(printable(text.replace(/\n$/, '')));
+}
+
+function warn(text: string): void {
+    printerr(printable(text));
 }
 
 function newSuffix(): string {
@@ -113,7 +119,7 @@ function launch(request: Launch): number {
     requireSystemdRun();
     const argv = commandLineFor(plan, request.command, systemdRunVersion());
     if (request.dryRun) {
-        print(formatCommandLine(argv));
+        write(formatCommandLine(argv));
         return EXIT.OK;
     }
     if (GLib.find_program_in_path(request.command[0]) === null)
@@ -157,7 +163,7 @@ function profiles(invocation: Extract<Invocation, {command: 'profiles'}>): numbe
     const settings = readConfinementSettings(openSettings());
     if (invocation.idsOnly) {
         for (const id of Object.keys(settings.profiles).sort())
-            print(id);
+            write(escapeControls(id));
     } else {
         write(formatProfiles(settings));
     }
@@ -193,19 +199,19 @@ function assign(desktopId: string, profileId: string | null): number {
     if (profileId === null) {
         const updated = withAssignment(settings.assignments, desktopId, null);
         if (Object.keys(updated).length === Object.keys(settings.assignments).length) {
-            print(`${canonical} had no assignment; it follows the default profile.`);
+            write(`${canonical} had no assignment; it follows the default profile.`);
             return EXIT.OK;
         }
         writeAssignments(gsettings, updated);
-        print(`${canonical} now follows the default profile.`);
+        write(`${canonical} now follows the default profile.`);
         return EXIT.OK;
     }
     if (profileId !== '')
         namedProfile(profileId, settings);
     if (desktopEntry(desktopId) === null)
-        printerr(`confine: note: no installed app has the desktop id ${canonical}; assigning anyway`);
+        warn(`confine: note: no installed app has the desktop id ${canonical}; assigning anyway`);
     writeAssignments(gsettings, withAssignment(settings.assignments, desktopId, profileId));
-    print(profileId === '' ? `${canonical} now always launches unconfined.` : `${canonical} now uses profile "${profileId}".`);
+    write(profileId === '' ? `${canonical} now always launches unconfined.` : `${canonical} now uses profile "${profileId}".`);
     return EXIT.OK;
 }
 
@@ -213,7 +219,7 @@ function ps(): number {
     const manager = UserManager.connect();
     const units = manager.listConfineUnits();
     if (units.length === 0) {
-        print('No units started by Confine are running.');
+        write('No units started by Confine are running.');
         return EXIT.OK;
     }
     const blocks: string[] = [];
@@ -224,7 +230,7 @@ function ps(): number {
             // The unit ended between the listing and this question.
         }
     }
-    print(blocks.join('\n\n'));
+    write(blocks.join('\n\n'));
     return EXIT.OK;
 }
 
@@ -259,7 +265,7 @@ try {
 } catch (error) {
     if (!(error instanceof ConfineError))
         throw error;
-    printerr(`confine: ${error.message}`);
+    warn(`confine: ${error.message}`);
     status = error.status;
 }
 System.exit(status);

@@ -4,6 +4,7 @@ import type {LaunchPlan} from '../core/launchPlan.js';
 import {NO_CONFINEMENT, type ConfinementSettings, type Resolution} from '../core/resolution.js';
 import {fitsInScope, validateProfile, type Profile} from '../core/validation.js';
 import {formatCommandLine} from './commandLine.js';
+import {escapeControls} from './terminalText.js';
 
 function propertyLine(profile: Profile): string {
     const properties = [...profile.properties].map(([name, value]) => `${name}=${value}`);
@@ -22,15 +23,15 @@ export function formatProfiles(settings: ConfinementSettings): string {
         const isDefault = id === settings.defaultProfile ? ', the default' : '';
         const apps = Object.entries(settings.assignments)
             .filter(([, profileId]) => profileId === id)
-            .map(([desktopId]) => desktopId)
+            .map(([desktopId]) => escapeControls(desktopId))
             .sort();
         if (check.ok) {
             lines.push(`${id} "${check.profile.name}" (${unitKind(check.profile)}${isDefault})`);
             lines.push(`  ${propertyLine(check.profile)}`);
         } else {
-            lines.push(`${id} (INVALID${isDefault})`);
+            lines.push(`${escapeControls(id)} (INVALID${isDefault})`);
             for (const error of check.errors)
-                lines.push(`  ${error.message}`);
+                lines.push(`  ${escapeControls(error.message)}`);
         }
         if (apps.length > 0)
             lines.push(`  apps: ${apps.join(' ')}`);
@@ -40,10 +41,10 @@ export function formatProfiles(settings: ConfinementSettings): string {
     if (settings.defaultProfile === NO_CONFINEMENT)
         lines.push('No default profile: apps without an assignment launch unconfined.');
     else if (!Object.hasOwn(settings.profiles, settings.defaultProfile))
-        lines.push(`The default profile "${settings.defaultProfile}" does not exist.`);
+        lines.push(`The default profile "${escapeControls(settings.defaultProfile)}" does not exist.`);
     const unconfined = Object.entries(settings.assignments)
         .filter(([, profileId]) => profileId === NO_CONFINEMENT)
-        .map(([desktopId]) => desktopId)
+        .map(([desktopId]) => escapeControls(desktopId))
         .sort();
     if (unconfined.length > 0)
         lines.push(`Always unconfined: ${unconfined.join(' ')}`);
@@ -61,16 +62,16 @@ export interface ShownApp {
 
 export function formatShow(shown: ShownApp): string {
     const {resolution, plan} = shown;
-    const lines = [resolution.explanation];
+    const lines = [escapeControls(resolution.explanation)];
     if (shown.exec === null)
-        lines.push(`(No installed app has the desktop id ${shown.desktopId}.)`);
+        lines.push(`(No installed app has the desktop id ${escapeControls(shown.desktopId)}.)`);
     if (resolution.kind === 'unconfined') {
         lines.push('It launches the way stock GNOME Shell launches it, in an app-gnome-… scope.');
     } else if (resolution.kind === 'confined' && plan) {
         lines.push(`Profile: ${resolution.profile.id} "${resolution.profile.name}", a transient ${plan.unitType}`);
         lines.push(`  ${propertyLine(resolution.profile)}`);
         lines.push('Command line (the last part of the unit name is random, new on every launch):');
-        lines.push(`  ${formatCommandLine(plan.argv)} ${shown.exec ?? 'COMMAND'}`);
+        lines.push(`  ${escapeControls(`${formatCommandLine(plan.argv)} ${shown.exec ?? 'COMMAND'}`)}`);
         if (plan.unitType === 'service')
             lines.push('(Of the --setenv variables, the shell passes only those set when the app starts.)');
     }

@@ -14,6 +14,7 @@ import {
     type Deletion, type ProfileEdit, type ProfileSet, type RawProfiles,
 } from '../core/profileSet.js';
 import {importedProfiles, type ImportedSettings} from '../core/importExport.js';
+import {unpackSettingsValue} from '../settings/confinementSettings.js';
 
 export const PROFILES_KEY = 'profiles';
 export const ASSIGNMENTS_KEY = 'app-profiles';
@@ -86,7 +87,7 @@ export class ConfineSettings {
     }
 
     rawProfiles(): RawProfiles {
-        return this.gsettings.get_value(PROFILES_KEY).recursiveUnpack() as RawProfiles;
+        return unpackSettingsValue(this.gsettings.get_value(PROFILES_KEY)) as RawProfiles;
     }
 
     assignments(): Record<string, string> {

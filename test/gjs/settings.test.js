@@ -7,6 +7,7 @@ import Gio from 'gi://Gio';
 
 import {resolveProfile} from '../../dist/extension/core/resolution.js';
 import {validateProfile} from '../../dist/extension/core/validation.js';
+import {readConfinementSettings} from '../../dist/extension/settings/confinementSettings.js';
 import {assertDeepEqual, assertEqual, assertTrue, run, test} from './harness.js';
 
 const SCHEMA_ID = 'org.gnome.shell.extensions.confine';
@@ -120,6 +121,18 @@ test('resolution works on the values GSettings returns', () => {
         {kind: 'unconfined', explanation: 'org.gnome.gedit.desktop is set to run without confinement.'}, 'gedit');
     const other = resolveProfile('org.gnome.Calculator.desktop', current);
     assertEqual(other.kind === 'confined' && `${other.source}:${other.profile.id}`, 'default:relaxed', 'calculator');
+});
+
+test('a "__proto__" key in a stored profile is refused, not dropped', () => {
+    const settings = freshSettings();
+    settings.set_value('profiles', GLib.Variant.parse(new GLib.VariantType('a{sa{sv}}'),
+        "{'sneaky': {'name': <'Sneaky'>, '__proto__': <'x'>, 'MemoryMax': <'1G'>}}", null, null));
+    settings.set_value('app-profiles', new GLib.Variant('a{ss}', {'a.desktop': 'sneaky'}));
+    const current = readConfinementSettings(settings);
+    assertDeepEqual(Object.keys(current.profiles.sneaky), ['name', '__proto__', 'MemoryMax'], 'keys as stored');
+    const resolution = resolveProfile('a.desktop', current);
+    assertEqual(resolution.kind, 'invalid', 'the profile is invalid');
+    assertDeepEqual(resolution.errors.map(error => error.property), ['__proto__'], 'the key at fault');
 });
 
 run('settings');

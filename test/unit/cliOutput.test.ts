@@ -4,6 +4,7 @@ import {test} from 'node:test';
 import {commandLineFor, commandName, formatCommandLine, parseSystemdVersion} from '../../src/cli/commandLine.js';
 import {serviceEnvironment} from '../../src/cli/environment.js';
 import {formatProfiles, formatShow} from '../../src/cli/report.js';
+import {escapeControls, printable} from '../../src/cli/terminalText.js';
 import {appliedValue, formatBytes, formatCpuMask, formatUnit, propertiesToRead} from '../../src/cli/unitStatus.js';
 import {buildLaunchPlan} from '../../src/core/launchPlan.js';
 import {findProperty, type PropertySpec} from '../../src/core/properties.js';
@@ -119,4 +120,28 @@ test('the command gets its words verbatim and a service reports signals, on old 
     assert.deepEqual(options(commandLineFor(service, command, 257)).slice(0, -2), service.argv.slice(0, -1), 'the plan itself is kept');
     assert.equal(parseSystemdVersion('systemd 257 (257.9-1~deb13u1)\n+PAM +AUDIT'), 257);
     assert.equal(parseSystemdVersion('nonsense'), null);
+});
+
+// Issue 12, item 7: text from desktop files and settings must not drive the terminal.
+test('control characters from desktop files and settings are printed as escapes', () => {
+    // eslint-disable-next-line no-control-regex
+    const layoutOnly = /[\x00-\x09\x0b-\x1f]/;
+    assert.equal(escapeControls('a\x1b]0;owned\x07b\nc\u009bd\u202ee'), 'a\\x1b]0;owned\\x07b\\x0ac\\x9bd\\u202ee');
+    assert.equal(printable('line 1\n\tline \x1b[2J2'), 'line 1\n\tline \\x1b[2J2');
+
+    const profiles = {'ok\x1b[31m': {MemoryMax: '1G'}, 'relaxed': {name: 'Relaxed', MemoryMax: '70%'}};
+    const assignments = {'evil\x1b[2J.desktop': 'relaxed', 'forged\nline.desktop': ''};
+    const listing = formatProfiles({profiles, assignments, defaultProfile: 'gone\x07'});
+    assert.doesNotMatch(listing, layoutOnly, 'no control character but the line breaks');
+    assert.match(listing, /ok\\x1b\[31m \(INVALID\)/);
+    assert.match(listing, /apps: evil\\x1b\[2J\.desktop/);
+    assert.match(listing, /Always unconfined: forged\\x0aline\.desktop/);
+
+    const resolution = resolveProfile('evil\x1b.desktop', {profiles, assignments: {'evil\x1b.desktop': 'relaxed'}, defaultProfile: ''});
+    assert.ok(resolution.kind === 'confined');
+    const plan = buildLaunchPlan({desktopId: 'evil.desktop', appName: 'Evil', profile: resolution.profile, suffix: 'x'});
+    const shown = formatShow({desktopId: 'evil\x1b.desktop', resolution, plan, exec: 'evil \x1b]52;c;AAAA\x07 %U\nforged'});
+    assert.equal(shown.split('\n').length, 6, 'one line per item, none forged');
+    assert.doesNotMatch(shown, layoutOnly);
+    assert.match(shown, /evil \\x1b\]52;c;AAAA\\x07 %U\\x0aforged/);
 });
