@@ -107,7 +107,7 @@ done
 vm_log "agent socket: $WORK/agent.sock (node test/vm/lib/dev.mjs $WORK/agent.sock --sh CMD)"
 RESULTS=$WORK/results.json
 CONFINE_VM_BOOT_START=$BOOT_START node "$REPO_DIR/test/e2e/lib/runner.mjs" --version "$VM_GNOME_VERSION" --suite "$VM_SUITE" \
-	--agent "$WORK/agent.sock" --scenarios "$VM_DIR/scenarios" \
+	--agent "$WORK/agent.sock" --scenarios "${CONFINE_VM_SCENARIOS:-$VM_DIR/scenarios}" \
 	--zip "$ZIP" --artifacts "$ARTIFACTS" --results "$RESULTS" &
 RUNNER_PID=$!
 # A VM that dies (qemu error, kernel panic, the run's timeout) ends the run at
