@@ -36,7 +36,7 @@ const SCENARIO_DIR = path.resolve(opts.scenarios ?? path.join(LIB_DIR, '..', 'sc
 const container = opts.agent ? new VmGuest(opts.agent) : new Container(Number(opts.leader));
 const shell = new Shell(container);
 // The VM runs under software emulation: its shell takes several times longer to start.
-const SETUP_SLOWNESS = container instanceof VmGuest ? 4 : 1;
+const SETUP_SLOWNESS = container instanceof VmGuest ? 6 : 1;
 const results = { passed: 0, failed: 0, skipped: 0, tests: [] };
 
 const t0 = Date.now();
