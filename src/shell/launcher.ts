@@ -15,7 +15,11 @@ import {findProperty} from '../core/properties.js';
 import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
+import {
+    ON_FAILURE_KEY, failurePolicy, foreignValues, foreignValuesFor, type StoredValues,
+} from '../core/storedValues.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
+import {StoredSettings} from '../settings/storedValues.js';
 import {ConfinedLauncher, LaunchFailure, errorMessage, type LaunchTarget} from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
 import {UserManager, UserManagerUnavailable} from './userManager.js';
@@ -58,6 +62,10 @@ export class Launcher {
     readonly #injections = new InjectionManager();
     readonly #userManager = new UserManager();
     readonly #confinedLauncher = new ConfinedLauncher(this.#userManager);
+    readonly #storedSettings: StoredSettings;
+    /** The last complete reading of the stored settings. */
+    #stored: StoredValues = new Map();
+    #reportedForeign = '';
     /** Apps whose confined launch is under way: a second click must not start another. */
     readonly #pending = new Set<string>();
     #systemdVersion: Promise<number> | null = null;
@@ -66,12 +74,14 @@ export class Launcher {
     constructor(settings: Gio.Settings, notifier: Notifier) {
         this.#settings = settings;
         this.#notifier = notifier;
+        this.#storedSettings = new StoredSettings(settings, stored => this.#reportForeignValues(stored));
         this.#patch();
     }
 
     destroy(): void {
         this.#destroyed = true;
         this.#injections.clear();
+        this.#storedSettings.destroy();
         this.#confinedLauncher.destroy();
         this.#userManager.destroy();
         this.#pending.clear();
@@ -151,21 +161,59 @@ export class Launcher {
         try {
             if (!app.get_app_info() || !app.get_id())
                 return false;
-            const resolution = resolveProfile(app.get_id(), readConfinementSettings(this.#settings));
-            switch (resolution.kind) {
-            case 'unconfined':
-                return false;
-            case 'invalid':
-                return this.#fail(app, resolution.profileId,
-                    `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null,
-                    FIX_PROFILE);
-            case 'confined':
-                this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
+            const stored = this.#storedSettings.latest;
+            if (stored === null) {
+                // The settings changed a moment ago and are being read: decide once they are.
+                this.#decideLater(app, request, stock);
                 return true;
             }
+            return this.#decide(app, request, stock, stored);
         } catch (error) {
             console.error(`Confine: could not confine ${app.get_id()}:`, error);
             return this.#fail(app, null, `an unexpected error: ${errorMessage(error)}`, null, FIX_SYSTEMD);
+        }
+    }
+
+    async #decideLater(app: Shell.App, request: Request, stock: () => void): Promise<void> {
+        const id = app.get_id();
+        this.#pending.add(id);
+        let stored: StoredValues;
+        try {
+            stored = await this.#storedSettings.current();
+        } finally {
+            this.#pending.delete(id);
+        }
+        // Disabled meanwhile: the click gets what it would get now, a stock launch.
+        if (this.#destroyed) {
+            stock();
+            return;
+        }
+        try {
+            if (!this.#decide(app, request, stock, stored))
+                stock();
+        } catch (error) {
+            console.error(`Confine: could not confine ${id}:`, error);
+            this.#fail(app, null, `an unexpected error: ${errorMessage(error)}`, stock, FIX_SYSTEMD);
+        }
+    }
+
+    /** What #intercept returns, once the stored settings are known. */
+    #decide(app: Shell.App, request: Request, stock: () => void, stored: StoredValues): boolean {
+        const settings = readConfinementSettings(this.#settings);
+        const foreign = foreignValuesFor(app.get_id(), settings, stored);
+        if (foreign.length > 0)
+            return this.#fail(app, null, foreign.map(value => value.message).join(' '), null, '');
+        const resolution = resolveProfile(app.get_id(), settings);
+        switch (resolution.kind) {
+        case 'unconfined':
+            return false;
+        case 'invalid':
+            return this.#fail(app, resolution.profileId,
+                `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null,
+                FIX_PROFILE);
+        case 'confined':
+            this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
+            return true;
         }
     }
 
@@ -218,20 +266,31 @@ export class Launcher {
         return version;
     }
 
+    /** Tells about stored settings that GSettings would replace by their defaults, once per change. */
+    #reportForeignValues(stored: StoredValues): void {
+        this.#stored = stored;
+        const messages = foreignValues(stored).map(value => value.message).join('\n');
+        if (messages !== '' && messages !== this.#reportedForeign)
+            this.#notifier.notify('Confine cannot use some of its settings', messages);
+        this.#reportedForeign = messages;
+    }
+
     /**
      * Applies the on-failure policy and tells the user. With `stock` the launch was
      * already ours, so the fallback runs here; without it the caller runs it when
      * this returns false. `profile` is null when the settings did not get that far.
      */
     #fail(app: Shell.App, profile: string | null, reason: string, stock: (() => void) | null, fix: string): boolean {
-        const refuse = this.#settings.get_string('on-failure') === 'refuse';
+        const storedPolicy = this.#stored.get(ON_FAILURE_KEY);
+        const refuse = failurePolicy(this.#settings.get_string('on-failure'), storedPolicy) === 'refuse';
+        const [policyProblem] = foreignValues(this.#stored, [ON_FAILURE_KEY]);
         const title = refuse
             ? `${app.get_name()} was not started`
             : `${app.get_name()} was started without confinement`;
         const advice = refuse
-            ? `${fix} Or set “If confinement fails” to launch unconfined.`
+            ? policyProblem?.message ?? `${fix} Or set “If confinement fails” to launch unconfined.`
             : `It runs without the limits of its profile. ${fix}`;
-        const body = `${profile === null ? '' : `Profile “${profile}”: `}${reason}\n${advice}`;
+        const body = `${profile === null ? '' : `Profile “${profile}”: `}${reason}\n${advice.trim()}`;
         try {
             this.#notifier.notify(title, body);
         } catch (error) {

@@ -8,6 +8,7 @@ import Gio from 'gi://Gio';
 import {resolveProfile} from '../../dist/extension/core/resolution.js';
 import {validateProfile} from '../../dist/extension/core/validation.js';
 import {readConfinementSettings} from '../../dist/extension/settings/confinementSettings.js';
+import {parseDump} from '../../dist/extension/settings/storedValues.js';
 import {assertDeepEqual, assertEqual, assertTrue, run, test} from './harness.js';
 
 const SCHEMA_ID = 'org.gnome.shell.extensions.confine';
@@ -133,6 +134,26 @@ test('a "__proto__" key in a stored profile is refused, not dropped', () => {
     const resolution = resolveProfile('a.desktop', current);
     assertEqual(resolution.kind, 'invalid', 'the profile is invalid');
     assertDeepEqual(resolution.errors.map(error => error.property), ['__proto__'], 'the key at fault');
+});
+
+test('dconf dump output is read with each value\'s stored type', () => {
+    const values = parseDump([
+        '[/]',
+        "on-failure='Refuse'",
+        "profiles={'relaxed': {'name': 'Mine', 'MemoryMax': '1G'}}",
+        "app-profiles=@a{ss} {}",
+        'default-profile=int32 3',
+        '',
+        '[sub]',
+        "other='x'",
+        '',
+    ].join('\n'));
+    assertDeepEqual([...values.keys()].sort(), ['app-profiles', 'default-profile', 'on-failure', 'profiles'], 'keys');
+    assertDeepEqual(values.get('on-failure'), {type: 's', text: "'Refuse'", string: 'Refuse'}, 'on-failure');
+    assertEqual(values.get('profiles').type, 'a{sa{ss}}', 'profiles type');
+    assertEqual(values.get('app-profiles').type, 'a{ss}', 'app-profiles type');
+    assertEqual(values.get('default-profile').type, 'i', 'default-profile type');
+    assertEqual(parseDump('').size, 0, 'nothing stored');
 });
 
 run('settings');
