@@ -1,6 +1,6 @@
 // Issue 9, scenario 6: the shipped strict profile on a real kernel: the app runs
 // with no_new_privs and a /tmp of its own, and its limits are in its cgroup.
-import { installApp, launchApp, memTotal, SCHEMA, stopUnit, unitOf } from '../support/limits.mjs';
+import { appState, assignShippedProfile, installApp, launchApp, memTotal, SCHEMA, stopUnit, unitOf } from '../support/limits.mjs';
 
 export const title = 'the strict profile on a real kernel';
 
@@ -9,14 +9,17 @@ export const tests = [
         name: 'strict: NoNewPrivs 1, a private /tmp, memory.max 70 % and cpu.max one CPU in its service',
         fn: async ctx => {
             const id = await installApp(ctx, 'strict', 'probe');
-            for (const key of ['profiles', 'default-profile', 'on-failure'])
-                await ctx.gsettings('reset', SCHEMA, key);
-            await ctx.gsettings('set', SCHEMA, 'app-profiles', `{'${id}': 'strict'}`);
+            await assignShippedProfile(ctx, id, 'strict');
             // Something of the VM's own /tmp that the app must not see.
             await ctx.shOk('echo outside > /tmp/confine-vm-outside');
             let app;
             try {
                 app = await launchApp(ctx, id, 'strict');
+                // The first record is written at start; the probe's findings come in a second one.
+                app = await ctx.waitFor(async () => {
+                    const s = await appState(ctx, 'strict');
+                    return s && 'noNewPrivs' in s ? s : null;
+                }, 30_000, 'the probe\'s findings');
                 const { unit, dir } = unitOf(app.cgroup);
                 ctx.assert.match(unit, /^app-confine-confine\\x2dvm\\x2dstrict@[a-z0-9]+\.service$/, 'a sandbox profile runs as a service');
                 const status = await ctx.readFile(`/proc/${app.pid}/status`);
