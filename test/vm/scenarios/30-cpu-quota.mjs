@@ -7,26 +7,20 @@ export const title = 'CPUQuota holds a busy loop';
 const PROFILE = "'half': {'name': <'VM half CPU'>, 'CPUQuota': <'50%'>}";
 const WINDOW_S = 5;
 
-/** CPU share of one CPU a cgroup used over WINDOW_S seconds, timed inside the VM; and cpu.stat's change. */
-async function measure(ctx, dir) {
-    const out = await ctx.rootShOk(`f=${ctx.shellQuote(`${dir}/cpu.stat`)}
-        u0=$(awk '$1=="usage_usec"{print $2}' "$f"); th0=$(awk '$1=="nr_throttled"{print $2}' "$f"); t0=$(date +%s%N)
+/**
+ * Over one WINDOW_S-second window timed inside the VM: the unit's share of one CPU
+ * from the user manager's CPUUsageNSec and from its cgroup's cpu.stat, and how
+ * often cpu.stat says it was throttled.
+ */
+async function measure(ctx, unit, dir) {
+    const out = await ctx.shOk(`u=${ctx.shellQuote(unit)} f=${ctx.shellQuote(`${dir}/cpu.stat`)}
+        stat() { awk -v k="$1" '$1==k{print $2}' "$f"; }
+        n0=$(systemctl --user show -P CPUUsageNSec "$u"); u0=$(stat usage_usec); th0=$(stat nr_throttled); t0=$(date +%s%N)
         sleep ${WINDOW_S}
-        u1=$(awk '$1=="usage_usec"{print $2}' "$f"); th1=$(awk '$1=="nr_throttled"{print $2}' "$f"); t1=$(date +%s%N)
-        echo "$((u1 - u0)) $(((t1 - t0) / 1000)) $((th1 - th0))"`);
-    const [usageUs, wallUs, throttled] = out.trim().split(' ').map(Number);
-    return { share: usageUs / wallUs, throttled, usageUs, wallUs };
-}
-
-/** The same share from the user manager's CPUUsageNSec over WINDOW_S seconds. */
-async function measureUnit(ctx, unit) {
-    const out = await ctx.shOk(`u=${ctx.shellQuote(unit)}
-        n0=$(systemctl --user show -P CPUUsageNSec "$u"); t0=$(date +%s%N)
-        sleep ${WINDOW_S}
-        n1=$(systemctl --user show -P CPUUsageNSec "$u"); t1=$(date +%s%N)
-        echo "$((n1 - n0)) $((t1 - t0))"`);
-    const [ns, wallNs] = out.trim().split(' ').map(Number);
-    return ns / wallNs;
+        n1=$(systemctl --user show -P CPUUsageNSec "$u"); u1=$(stat usage_usec); th1=$(stat nr_throttled); t1=$(date +%s%N)
+        echo "$((n1 - n0)) $((u1 - u0)) $((th1 - th0)) $((t1 - t0))"`);
+    const [unitNs, usageUs, throttled, wallNs] = out.trim().split(' ').map(Number);
+    return { unitShare: unitNs / wallNs, share: usageUs * 1000 / wallNs, throttled };
 }
 
 export const tests = [
@@ -41,8 +35,8 @@ export const tests = [
                 confined = await launchApp(ctx, confinedId, 'spinner');
                 const { unit, dir } = unitOf(confined.cgroup);
                 ctx.assert.match(unit, /^app-confine-confine\\x2dvm\\x2dspinner-[a-z0-9]+\.scope$/);
-                const share = await measureUnit(ctx, unit);
-                const stat = await measure(ctx, dir);
+                const stat = await measure(ctx, unit, dir);
+                const share = stat.unitShare;
                 ctx.log(`confined: CPUUsageNSec ${(share * 100).toFixed(1)} % of one CPU over ${WINDOW_S} s; ` +
                     `cpu.stat ${(stat.share * 100).toFixed(1)} %, nr_throttled +${stat.throttled}`);
                 ctx.assert.ok(Math.abs(share - 0.5) <= 0.1, `50 % ± 10 % of one CPU (got ${(share * 100).toFixed(1)} %)`);
@@ -53,7 +47,7 @@ export const tests = [
                 free = await launchApp(ctx, freeId, 'spinner-free');
                 const freeUnit = unitOf(free.cgroup);
                 ctx.assert.doesNotMatch(freeUnit.unit, /^app-confine-/, 'the unassigned app is not confined');
-                const freeStat = await measure(ctx, freeUnit.dir);
+                const freeStat = await measure(ctx, freeUnit.unit, freeUnit.dir);
                 ctx.log(`unconfined (${freeUnit.unit}): ${(freeStat.share * 100).toFixed(1)} % of one CPU, nr_throttled +${freeStat.throttled}`);
                 ctx.assert.ok(freeStat.share > 0.75, `without a profile the loop gets (nearly) a whole CPU (got ${(freeStat.share * 100).toFixed(1)} %)`);
             } finally {

@@ -1,6 +1,6 @@
 // Issue 9, scenario 5: the shipped relaxed profile's MemoryMax=70% becomes a
 // memory.max of 70 % of the VM's RAM in the app's unit.
-import { installApp, launchApp, memTotal, SCHEMA, stopUnit, unitOf } from '../support/limits.mjs';
+import { assignShippedProfile, installApp, launchApp, memTotal, SCHEMA, stopUnit, unitOf } from '../support/limits.mjs';
 
 export const title = 'percentages of RAM';
 
@@ -9,9 +9,7 @@ export const tests = [
         name: 'relaxed (MemoryMax=70%) gives the unit a memory.max of 70 % of the VM\'s RAM',
         fn: async ctx => {
             const id = await installApp(ctx, 'relaxed', 'idle');
-            for (const key of ['profiles', 'default-profile', 'on-failure'])
-                await ctx.gsettings('reset', SCHEMA, key);
-            await ctx.gsettings('set', SCHEMA, 'app-profiles', `{'${id}': 'relaxed'}`);
+            await assignShippedProfile(ctx, id, 'relaxed');
             let app;
             try {
                 app = await launchApp(ctx, id, 'relaxed');

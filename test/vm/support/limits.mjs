@@ -28,6 +28,13 @@ export async function installApp(ctx, name, mode, args = []) {
     return id;
 }
 
+/** The shipped profiles (relaxed, strict) as they are by default, with only `desktopId` assigned to `profile`. */
+export async function assignShippedProfile(ctx, desktopId, profile) {
+    for (const key of ['profiles', 'default-profile', 'on-failure'])
+        await ctx.gsettings('reset', SCHEMA, key);
+    await ctx.gsettings('set', SCHEMA, 'app-profiles', `{'${desktopId}': '${profile}'}`);
+}
+
 /** Launches the app the way a click does: Shell.App.activate(). */
 export async function activate(ctx, desktopId) {
     await ctx.evalJs(`imports.gi.Shell.AppSystem.get_default().lookup_app('${desktopId}').activate(); true`);
