@@ -7,7 +7,9 @@
 // SOCKET (the VM agent's port, see test/vm/lib/vm.mjs) and --scenarios DIR.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 
 import { VmGuest } from '../../vm/lib/vm.mjs';
@@ -195,6 +197,53 @@ async function saveArtifacts(ctx) {
         await ctx.screenshot('final').catch(() => {});
 }
 
+/** True when the shell still answers an Eval within a generous time. */
+async function shellAnswers() {
+    return withTimeout(shell.eval('true'), 40_000 * SETUP_SLOWNESS, 'Eval').then(() => true, () => false);
+}
+
+/**
+ * A shell that stops answering fails every later test after its full timeout,
+ * and the journal says nothing about why. Saves what the host can see of it:
+ * each thread's kernel wait channel, the native backtraces and the JavaScript
+ * stack (gjs_dumpstack() writes to the shell's journal).
+ */
+async function saveHungShell() {
+    await fs.mkdir(opts.artifacts, { recursive: true });
+    const file = path.join(opts.artifacts, 'hung-shell.txt');
+    if (container instanceof VmGuest) {
+        await fs.writeFile(file, 'the shell in the VM stopped answering; no debugger in the guest\n');
+        return;
+    }
+    const run = promisify(execFile);
+    let out = '';
+    try {
+        // The shell's PID as the host sees it: a gnome-shell in the container's PID namespace.
+        const ns = await fs.readlink(`/proc/${opts.leader}/ns/pid`);
+        const { stdout } = await run('pgrep', ['-x', 'gnome-shell']);
+        const pids = [];
+        for (const pid of stdout.trim().split('\n').filter(Boolean)) {
+            if (await fs.readlink(`/proc/${pid}/ns/pid`).catch(() => null) === ns)
+                pids.push(pid);
+        }
+        for (const pid of pids) {
+            out += `gnome-shell, host PID ${pid}\n`;
+            for (const task of await fs.readdir(`/proc/${pid}/task`)) {
+                const read = f => fs.readFile(`/proc/${pid}/task/${task}/${f}`, 'utf8').catch(() => '?');
+                const stat = await read('stat');
+                out += `  ${task} ${(await read('comm')).trim()} state=${stat.split(') ')[1]?.[0] ?? '?'} wchan=${await read('wchan')}\n`;
+            }
+            const gdb = await run('gdb', ['-p', pid, '-batch', '-ex', 'thread apply all bt 40',
+                '-ex', 'call (void)gjs_dumpstack()'], { timeout: 180_000, maxBuffer: 64 << 20 })
+                .catch(e => ({ stdout: `${e.stdout ?? ''}\n${e.message}` }));
+            out += gdb.stdout;
+        }
+    } catch (e) {
+        out += `could not look at the shell: ${e.message}\n`;
+    }
+    await fs.writeFile(file, out);
+}
+
 async function main() {
     let ctx;
     const scenarios = await loadScenarios();
@@ -216,6 +265,13 @@ async function main() {
         return;
     }
 
+    // Set when the shell stops answering: the tests after that one are not run.
+    let hung = null;
+    const notRun = (s, t) => {
+        results.failed++;
+        results.tests.push({ name: `${s.file}: ${t.name}`, status: 'failed', error: hung });
+        console.log(`  FAIL ${s.file}: ${t.name} (not run: ${hung})`);
+    };
     for (const s of scenarios) {
         if (!applies(s.versions)) {
             say(`${s.file}: not for GNOME ${version}`);
@@ -225,6 +281,10 @@ async function main() {
             const name = `${s.file}: ${t.name}`;
             if (!applies(t.versions))
                 continue;
+            if (hung) {
+                notRun(s, t);
+                continue;
+            }
             const started = Date.now();
             try {
                 await withTimeout(Promise.resolve().then(() => t.fn(ctx)), t.timeoutMs ?? s.timeoutMs, name);
@@ -242,9 +302,17 @@ async function main() {
                 results.tests.push({ name, status: 'failed', error: e.stack ?? String(e) });
                 say(`FAIL ${name} (${Date.now() - started} ms)`);
                 console.log(String(e.stack ?? e).replace(/^/gm, '       '));
+                if (!(await shellAnswers())) {
+                    hung = `gnome-shell stopped answering during ${name}`;
+                    say(`${hung}: thread states and backtraces in hung-shell.txt; the tests after it are not run`);
+                    await saveHungShell();
+                    continue;
+                }
                 await ctx.screenshot(`FAIL-${s.file}-${t.name}`).catch(err => say(`(no screenshot: ${err.message})`));
             }
         }
+        if (hung)
+            continue;
         // Leave the shell as the next scenario expects it: no overview, no menus.
         await shell.eval('Main.overview.hide(); true').catch(() => {});
         await sleep(300);

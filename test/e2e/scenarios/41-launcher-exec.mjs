@@ -19,6 +19,13 @@ async function launchBoth(ctx, desktopId, tag, profile = 'limits') {
     await callApp(ctx, desktopId, 'app.launch(0, -1, Shell.AppLaunchGpu.APP_PREF)');
     const stock = await readRecord(ctx, `${tag}`);
     await ctx.sh('rm -rf ~/records');
+    if (desktopId === TERMINAL_APP) {
+        // kgx is a single instance: while the stock launch's Console still runs,
+        // a second launch hands its command to that Console, whose tab is not in
+        // the confined unit. It quits by itself once the command has ended.
+        await ctx.waitFor(async () => (await ctx.sh('pgrep -x kgx')).code !== 0, 15_000, 'the stock Console to quit')
+            .catch(() => ctx.sh('pkill -x kgx; sleep 1'));
+    }
     await setProfiles(ctx, {profiles: [RESOURCE_PROFILE, SANDBOX_PROFILE], assignments: {[desktopId]: profile}});
     const cursor = await ctx.journalCursor();
     await callApp(ctx, desktopId, 'app.launch(0, -1, Shell.AppLaunchGpu.APP_PREF)');
