@@ -2,14 +2,17 @@
 // and packs dist/confine@confine.github.io.shell-extension.zip.
 // With --install (npm run deploy) it then installs both for the current desktop user.
 //
-// tsc only type-checks (npm run typecheck); esbuild emits one readable ES module per
-// source file, because extension reviewers read the shipped JavaScript.
+// Extension reviewers read the shipped JavaScript, so the extension is emitted by the
+// TypeScript compiler, file by file: it strips the types and keeps everything else,
+// comments included, in GNOME's 4-space indentation. Only the command line, which is
+// not reviewed and installs as one file, is bundled by esbuild.
 
 import {execFileSync} from 'node:child_process';
-import {accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, chmodSync} from 'node:fs';
+import {accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, chmodSync, writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
-import {join, relative, resolve} from 'node:path';
+import {dirname, join, relative, resolve} from 'node:path';
 import * as esbuild from 'esbuild';
+import ts from 'typescript';
 
 const metadata = JSON.parse(readFileSync('metadata.json', 'utf8'));
 const DIST = 'dist';
@@ -26,27 +29,97 @@ function filesUnder(dir, predicate) {
     });
 }
 
-const common = {
-    format: 'esm',
-    target: 'firefox115',
-    platform: 'neutral',
-    minify: false,
-    legalComments: 'inline',
-    logLevel: 'warning',
-};
+/**
+ * tsc drops blank lines but keeps comments: each blank line between two tokens
+ * becomes a marker comment before emitting and a blank line again after it.
+ * Blank lines inside a string or template literal are left as they are, and so are
+ * those before the first statement: tsc keeps a file's header comment only when a
+ * blank line detaches it from that statement (which may be an import it drops).
+ */
+const BLANK_MARK = '//@confine-blank@';
+
+function markBlankLines(fileName, text) {
+    const literals = [];
+    const visit = node => {
+        if (ts.isStringLiteralLike(node) || ts.isTemplateLiteral(node))
+            literals.push([node.getStart(source), node.end]);
+        else
+            ts.forEachChild(node, visit);
+    };
+    const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+    visit(source);
+    const firstStatement = source.statements[0]?.getStart(source) ?? text.length;
+    let offset = 0;
+    return text.split('\n').map(line => {
+        const start = offset;
+        offset += line.length + 1;
+        const inLiteral = literals.some(([from, to]) => from < start && start < to);
+        return line.trim() === '' && !inLiteral && start > firstStatement ? BLANK_MARK : line;
+    }).join('\n');
+}
+
+function restoreBlankLines(fileName, text) {
+    const lines = [];
+    const emitted = text.split('\n');
+    // The header comment, then one blank line, as in the source.
+    const header = emitted.findIndex(line => !/^\s*(\/\/|\/\*|\*)/.test(line));
+    if (header > 0 && emitted[header] !== '')
+        emitted.splice(header, 0, '');
+    for (const line of emitted) {
+        const blank = line.trim() === BLANK_MARK;
+        const previous = lines.at(-1);
+        // One blank line at most, never right after an opening brace or before a closing one.
+        if (blank && (previous === undefined || previous === '' || /[{([]$/.test(previous)))
+            continue;
+        if (!blank && previous === '' && /^\s*[})\]]/.test(line))
+            lines.pop();
+        // The source's own import style: {a, b}, not tsc's { a, b, }.
+        lines.push(blank ? '' : line.replace(/^(import|export) \{ (.*?),? \} from /, '$1 {$2} from '));
+    }
+    const result = lines.join('\n');
+    if (result.includes(BLANK_MARK))
+        throw new Error(`${fileName}: a blank-line marker survived the emit`);
+    return result;
+}
+
+function emitExtension() {
+    const parsed = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {
+        noEmit: false,
+        outDir: EXTENSION_DIR,
+        rootDir: 'src',
+        removeComments: false,
+        newLine: ts.NewLineKind.LineFeed,
+    }, {...ts.sys, onUnRecoverableConfigFileDiagnostic: diagnostic => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    }});
+    const cli = resolve('src', 'cli');
+    const rootNames = parsed.fileNames.filter(name => !resolve(name).startsWith(`${cli}/`));
+    const host = ts.createCompilerHost(parsed.options);
+    const readSource = host.getSourceFile;
+    host.getSourceFile = (fileName, languageVersion, ...rest) => {
+        const path = resolve(fileName);
+        if (!path.startsWith(`${resolve('src')}/`) || path.endsWith('.d.ts'))
+            return readSource.call(host, fileName, languageVersion, ...rest);
+        return ts.createSourceFile(fileName, markBlankLines(fileName, readFileSync(path, 'utf8')), languageVersion);
+    };
+    host.writeFile = (fileName, text) => {
+        mkdirSync(dirname(fileName), {recursive: true});
+        writeFileSync(fileName, restoreBlankLines(fileName, text));
+    };
+    // Type errors are npm run typecheck's business; here only what keeps a file from emitting counts.
+    const result = ts.createProgram({rootNames, options: parsed.options, host}).emit();
+    if (result.emitSkipped || result.diagnostics.length > 0)
+        throw new Error(ts.formatDiagnostics(result.diagnostics, host));
+    const emitted = filesUnder(EXTENSION_DIR, path => path.endsWith('.js')).map(path => relative(EXTENSION_DIR, path));
+    if (emitted.some(name => name.startsWith('cli/')))
+        throw new Error('the extension imports the command line, which is not shipped');
+}
 
 rmSync(DIST, {recursive: true, force: true});
 mkdirSync(EXTENSION_DIR, {recursive: true});
 
 // The extension: every module under src/ except the command line, file by file.
-await esbuild.build({
-    ...common,
-    // Declaration files (.d.ts) only feed the type checker; they would build to empty modules.
-    entryPoints: filesUnder('src', path => path.endsWith('.ts') && !path.endsWith('.d.ts') && !path.startsWith(join('src', 'cli'))),
-    outdir: EXTENSION_DIR,
-    outbase: 'src',
-    bundle: false,
-});
+emitExtension();
 
 // The command line is one self-contained gjs program; it is installed to ~/.local/bin,
 // not shipped in the extension zip.
@@ -59,7 +132,12 @@ await esbuild.build({
 // to the file P in the current directory. main.ts drops that "--" again.
 const CLI_LAUNCHER = '#!/bin/sh\n\':\' //; exec gjs -m "$0" -- "$@"';
 await esbuild.build({
-    ...common,
+    format: 'esm',
+    target: 'firefox115',
+    platform: 'neutral',
+    minify: false,
+    legalComments: 'inline',
+    logLevel: 'warning',
     entryPoints: [join('src', 'cli', 'main.ts')],
     outfile: join(CLI_DIR, 'confine'),
     bundle: true,
@@ -97,9 +175,13 @@ const schemaDir = join(EXTENSION_DIR, 'schemas');
 mkdirSync(schemaDir, {recursive: true});
 for (const schema of filesUnder('schemas', path => path.endsWith('.gschema.xml')))
     cpSync(schema, join(schemaDir, relative('schemas', schema)));
-// --strict fails the build on any schema warning; the compiled file lets the
-// extension load on shells that do not compile schemas themselves.
-execFileSync('glib-compile-schemas', ['--strict', schemaDir], {stdio: 'inherit'});
+// The zip ships the XML only: `gnome-extensions install` and extensions.gnome.org compile
+// it on the user's machine (a compiled file depends on its byte order). Compiled here
+// too, outside the zip, so that --strict fails the build on any schema warning and the
+// tests under gjs (test/gjs/run.sh) have a schema to read.
+const COMPILED_SCHEMA_DIR = join(DIST, 'schemas');
+mkdirSync(COMPILED_SCHEMA_DIR, {recursive: true});
+execFileSync('glib-compile-schemas', ['--strict', '--targetdir', COMPILED_SCHEMA_DIR, schemaDir], {stdio: 'inherit'});
 if (existsSync('stylesheet.css'))
     cpSync('stylesheet.css', join(EXTENSION_DIR, 'stylesheet.css'));
 

@@ -22,6 +22,21 @@ export default tseslint.config(
             '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_'}],
         },
     },
+    {
+        // Rules that need the types: a promise nobody awaits or handles loses its errors,
+        // and an async function where a callback's result is used (a signal handler that
+        // must return a boolean, a filter) returns a promise instead.
+        files: ['**/*.ts'],
+        languageOptions: {parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+        rules: {
+            '@typescript-eslint/no-floating-promises': ['error', {
+                // node:test runs the tests its describe() and test() return promises for.
+                allowForKnownSafeCalls: [{from: 'package', package: 'node:test', name: ['describe', 'test', 'it']}],
+            }],
+            '@typescript-eslint/no-misused-promises': 'error',
+            '@typescript-eslint/await-thenable': 'error',
+        },
+    },
     {files: ['src/core/**'], rules: restrict(GI)},
     {files: ['src/extension.ts', 'src/shell/**'], rules: restrict(GTK)},
     {files: ['src/prefs.ts', 'src/prefs/**'], rules: restrict(SHELL)},

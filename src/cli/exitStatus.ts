@@ -1,4 +1,4 @@
-// The exit statuses of `confine` itself, as documented in `confine --help` and the README.
+// The exit statuses of `confine` itself, as documented in `confine --help` and docs/command-line.md.
 //
 // `confine run` and `confine shell` exit with the command's own status, so Confine's
 // failures use codes that commands rarely choose: 118–124, below the shell's 126
@@ -27,7 +27,7 @@ export const EXIT = {
 
 export type ExitStatus = typeof EXIT[keyof typeof EXIT];
 
-/** The table printed by `confine --help` and reproduced in the README. */
+/** The table printed by `confine --help` and reproduced in docs/command-line.md. */
 export const EXIT_STATUS_HELP: readonly (readonly [number, string])[] = [
     [EXIT.OK, 'success (run and shell: the command exited with 0)'],
     [EXIT.USAGE, 'wrong usage of confine itself'],

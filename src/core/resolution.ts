@@ -1,5 +1,6 @@
 // Which profile an app runs under, and why.
 
+import {fill, untranslated, type Translate} from './translate.js';
 import {validateProfile, type Profile, type ValidationError} from './validation.js';
 
 /** The part of the settings that decides an app's profile, already unpacked from GVariant. */
@@ -41,7 +42,7 @@ export function findAssignmentKey(desktopId: string, assignments: Readonly<Recor
     return null;
 }
 
-export function resolveProfile(desktopId: string, settings: ConfinementSettings): Resolution {
+export function resolveProfile(desktopId: string, settings: ConfinementSettings, _: Translate = untranslated): Resolution {
     const key = findAssignmentKey(desktopId, settings.assignments);
     let profileId: string;
     let source: ResolutionSource;
@@ -49,31 +50,38 @@ export function resolveProfile(desktopId: string, settings: ConfinementSettings)
         profileId = settings.assignments[key];
         source = 'assignment';
         if (profileId === NO_CONFINEMENT)
-            return {kind: 'unconfined', explanation: `${desktopId} is set to run without confinement.`};
+            return {kind: 'unconfined', explanation: fill(_('{app} is set to run without confinement.'), {app: desktopId})};
     } else if (settings.defaultProfile !== NO_CONFINEMENT) {
         profileId = settings.defaultProfile;
         source = 'default';
     } else {
-        return {kind: 'unconfined', explanation: `${desktopId} has no profile and there is no default profile.`};
+        return {kind: 'unconfined', explanation: fill(_('{app} has no profile and there is no default profile.'), {app: desktopId})};
     }
 
-    const how = source === 'assignment' ? 'its assigned profile' : 'the default profile';
+    // Whole sentences for each source, so that a translation can decline "profile".
+    const assigned = source === 'assignment';
     if (!Object.hasOwn(settings.profiles, profileId)) {
         return {
             kind: 'invalid', source, profileId,
-            errors: [{property: null, message: `There is no profile called "${profileId}".`}],
-            explanation: `${desktopId} uses ${how} "${profileId}", which does not exist.`,
+            errors: [{property: null, message: fill(_('There is no profile called "{profile}".'), {profile: profileId})}],
+            explanation: fill(assigned
+                ? _('{app} uses its assigned profile "{profile}", which does not exist.')
+                : _('{app} uses the default profile "{profile}", which does not exist.'), {app: desktopId, profile: profileId}),
         };
     }
-    const check = validateProfile(profileId, settings.profiles[profileId]);
+    const check = validateProfile(profileId, settings.profiles[profileId], _);
     if (!check.ok) {
         return {
             kind: 'invalid', source, profileId, errors: check.errors,
-            explanation: `${desktopId} uses ${how} "${profileId}", which is invalid.`,
+            explanation: fill(assigned
+                ? _('{app} uses its assigned profile "{profile}", which is invalid.')
+                : _('{app} uses the default profile "{profile}", which is invalid.'), {app: desktopId, profile: profileId}),
         };
     }
     return {
         kind: 'confined', source, profile: check.profile,
-        explanation: `${desktopId} uses ${how} "${check.profile.name}".`,
+        explanation: fill(assigned
+            ? _('{app} uses its assigned profile "{profile}".')
+            : _('{app} uses the default profile "{profile}".'), {app: desktopId, profile: check.profile.name}),
     };
 }

@@ -6,6 +6,7 @@
 // fail closed instead.
 
 import {findAssignmentKey, resolveProfile, type ConfinementSettings} from './resolution.js';
+import {fill, untranslated, type Translate} from './translate.js';
 
 /** What happens when an app's profile cannot be applied (the on-failure key). */
 export type FailurePolicy = 'launch-unconfined' | 'refuse';
@@ -51,36 +52,39 @@ function isFailurePolicy(value: string | undefined): value is FailurePolicy {
     return (FAILURE_POLICIES as readonly (string | undefined)[]).includes(value);
 }
 
-function foreignValue(key: string, stored: StoredValue): ForeignValue | null {
+function foreignValue(key: string, stored: StoredValue, _: Translate): ForeignValue | null {
     const expected = STORED_TYPES[key];
     if (expected === undefined)
         return null;
     if (stored.type !== expected) {
-        const hint = key === 'profiles'
-            ? ' Each property value must be a variant, such as {\'relaxed\': {\'name\': <\'Relaxed\'>, \'MemoryMax\': <\'70%\'>}}.'
-            : '';
+        const values = {key, value: shown(stored.text), type: stored.type, expected};
         return {
             key,
-            message: `The setting ${key} holds ${shown(stored.text)} of type ${stored.type}, not ${expected}, so ` +
-                `GSettings would silently use its built-in default.${hint} Set it again with gsettings or in ` +
-                `Confine’s preferences, or reset it (gsettings reset org.gnome.shell.extensions.confine ${key}).`,
+            message: fill(key === 'profiles'
+                ? _('The setting {key} holds {value} of type {type}, not {expected}, so GSettings would silently use its built-in default. ' +
+                    'Each property value must be a variant, such as {example}. Set it again with gsettings or in Confine’s preferences, ' +
+                    'or reset it (gsettings reset org.gnome.shell.extensions.confine {key}).')
+                : _('The setting {key} holds {value} of type {type}, not {expected}, so GSettings would silently use its built-in default. ' +
+                    'Set it again with gsettings or in Confine’s preferences, or reset it (gsettings reset org.gnome.shell.extensions.confine {key}).'),
+            {...values, example: '{\'relaxed\': {\'name\': <\'Relaxed\'>, \'MemoryMax\': <\'70%\'>}}'}),
         };
     }
     if (key === ON_FAILURE_KEY && !isFailurePolicy(stored.string)) {
         return {
             key,
-            message: `The setting ${key} is ${shown(stored.text)}, which is not one of ${FAILURE_POLICIES.join(', ')}, ` +
-                'so Confine refuses every launch it cannot confine. Set it with gsettings or in Confine’s preferences.',
+            message: fill(_('The setting {key} is {value}, which is not one of {values}, so Confine refuses every launch it cannot confine. ' +
+                'Set it with gsettings or in Confine’s preferences.'), {key, value: shown(stored.text), values: FAILURE_POLICIES.join(', ')}),
         };
     }
     return null;
 }
 
 /** Every stored value of a known key that GSettings would replace by its default, in key order. */
-export function foreignValues(stored: StoredValues, keys: readonly string[] = Object.keys(STORED_TYPES)): ForeignValue[] {
+export function foreignValues(stored: StoredValues, keys: readonly string[] = Object.keys(STORED_TYPES),
+    _: Translate = untranslated): ForeignValue[] {
     return keys.flatMap(key => {
         const value = stored.get(key);
-        const problem = value ? foreignValue(key, value) : null;
+        const problem = value ? foreignValue(key, value, _) : null;
         return problem ? [problem] : [];
     });
 }
@@ -90,7 +94,7 @@ export function foreignValues(stored: StoredValues, keys: readonly string[] = Ob
  * there, which counts as refuse (the choice that never starts an app unconfined).
  */
 export function failurePolicy(read: string, stored: StoredValue | undefined): FailurePolicy {
-    if (stored && foreignValue(ON_FAILURE_KEY, stored))
+    if (stored && foreignValue(ON_FAILURE_KEY, stored, untranslated))
         return 'refuse';
     return isFailurePolicy(read) ? read : 'refuse';
 }
@@ -100,9 +104,10 @@ export function failurePolicy(read: string, stored: StoredValue | undefined): Fa
  * what GSettings read (`settings`, with defaults in place of foreign values). Empty when
  * the app's profile, or that it has none, follows from values that are as stored.
  */
-export function foreignValuesFor(desktopId: string, settings: ConfinementSettings, stored: StoredValues): ForeignValue[] {
+export function foreignValuesFor(desktopId: string, settings: ConfinementSettings, stored: StoredValues,
+    _: Translate = untranslated): ForeignValue[] {
     const [profiles, assignments, defaultProfile] = ['profiles', 'app-profiles', 'default-profile']
-        .map(key => foreignValues(stored, [key])[0]);
+        .map(key => foreignValues(stored, [key], _)[0]);
     // Any app may have an assignment that GSettings no longer shows.
     if (assignments)
         return [assignments];

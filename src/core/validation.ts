@@ -5,6 +5,7 @@
 // GVariant type: a boolean property stored as the string 'true' is rejected here.
 
 import {NAME_KEY, PROPERTIES, findProperty, type PropertySpec} from './properties.js';
+import {fill, untranslated, type Translate} from './translate.js';
 
 export type PropertyValues = ReadonlyMap<string, string>;
 
@@ -25,9 +26,9 @@ export interface ValidationError {
 export type ValueCheck = {ok: true; value: string} | {ok: false; message: string};
 export type ProfileCheck = {ok: true; profile: Profile} | {ok: false; errors: ValidationError[]};
 
-const UINT64_MAX = (1n << 64n) - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
 const SIZE_FACTORS: Record<string, bigint> = {
-    '': 1n, K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n,
+    '': 1n, K: 2n ** 10n, M: 2n ** 20n, G: 2n ** 30n, T: 2n ** 40n,
 };
 /** systemd refuses CPU numbers past this (CPU_SET_MAX in its sources is 8192 CPUs). */
 const MAX_CPU = 8191;
@@ -36,7 +37,7 @@ const MAX_NAME_LENGTH = 64;
 export const PROFILE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** A short, unambiguous rendering of an offending value for messages. */
-export function describeValue(raw: unknown): string {
+export function describeValue(raw: unknown, _: Translate = untranslated): string {
     if (typeof raw === 'string') {
         const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
         return JSON.stringify(shown);
@@ -44,20 +45,20 @@ export function describeValue(raw: unknown): string {
     if (typeof raw === 'bigint')
         return `${raw}`;
     if (raw === null || raw === undefined)
-        return 'nothing';
+        return _('nothing');
     if (typeof raw === 'object')
-        return Array.isArray(raw) ? 'a list' : 'a dictionary';
+        return Array.isArray(raw) ? _('a list') : _('a dictionary');
     return String(raw);
 }
 
-function typeName(raw: unknown): string {
+function typeName(raw: unknown, _: Translate): string {
     if (typeof raw === 'string')
-        return 'text';
+        return _('text');
     if (typeof raw === 'boolean')
-        return 'a true/false value';
+        return _('a true/false value');
     if (typeof raw === 'number' || typeof raw === 'bigint')
-        return 'a number';
-    return describeValue(raw);
+        return _('a number');
+    return describeValue(raw, _);
 }
 
 /** Decimal digits with an optional fraction, as an exact ratio (no floating point). */
@@ -73,6 +74,11 @@ function stripZeros(whole: string): string {
     return whole.replace(/^0+(?=\d)/, '');
 }
 
+/** Whole and fraction digits as systemd-run will read them ("050.5" → "50.5"). */
+function decimalText(whole: string, fraction: string | undefined): string {
+    return fraction ? `${stripZeros(whole)}.${fraction}` : stripZeros(whole);
+}
+
 function checkPercent(text: string, max: number): string | null {
     const match = /^(\d{1,7})(?:\.(\d{1,2}))?%$/.exec(text);
     if (!match)
@@ -80,41 +86,44 @@ function checkPercent(text: string, max: number): string | null {
     const {numerator, denominator} = parseDecimal(match[1], match[2]);
     if (numerator === 0n || numerator > BigInt(max) * denominator)
         return null;
-    return `${stripZeros(match[1])}${match[2] ? `.${match[2]}` : ''}%`;
+    return `${decimalText(match[1], match[2])}%`;
 }
 
-function checkSize(spec: PropertySpec, raw: unknown): ValueCheck {
-    const what = 'a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity"';
-    if (typeof raw !== 'string')
-        return {ok: false, message: `${spec.name} must be text holding ${what}, not ${typeName(raw)}.`};
+function checkSize(spec: PropertySpec, raw: unknown, _: Translate): ValueCheck {
+    const value = describeValue(raw, _);
+    if (typeof raw !== 'string') {
+        return {ok: false, message: fill(_('{property} must be text holding a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity", not {type}.'),
+            {property: spec.name, type: typeName(raw, _)})};
+    }
     if (raw === 'infinity')
         return {ok: true, value: raw};
     if (raw.endsWith('%')) {
         const percent = checkPercent(raw, 100);
         if (percent === null)
-            return {ok: false, message: `${spec.name}: ${describeValue(raw)} is not a percentage of RAM between 0% and 100%.`};
+            return {ok: false, message: fill(_('{property}: {value} is not a percentage of RAM between 0% and 100%.'), {property: spec.name, value})};
         return {ok: true, value: percent};
     }
     const match = /^(\d{1,20})(?:\.(\d{1,3}))?([KMGTkmgt]?)$/.exec(raw);
     if (!match)
-        return {ok: false, message: `${spec.name}: ${describeValue(raw)} is not ${what}.`};
+        return {ok: false, message: fill(_('{property}: {value} is not a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity".'), {property: spec.name, value})};
     const unit = match[3].toUpperCase();
     const {numerator, denominator} = parseDecimal(match[1], match[2]);
     const bytes = numerator * SIZE_FACTORS[unit] / denominator;
     if (bytes >= UINT64_MAX)
-        return {ok: false, message: `${spec.name}: ${describeValue(raw)} is larger than any machine's memory; use "infinity" for no limit.`};
+        return {ok: false, message: fill(_('{property}: {value} is larger than any machine’s memory; use "infinity" for no limit.'), {property: spec.name, value})};
     if (bytes === 0n && !spec.allowZero)
-        return {ok: false, message: `${spec.name}: 0 would leave the app no memory to start; leave it unset for no limit.`};
-    return {ok: true, value: `${stripZeros(match[1])}${match[2] ? `.${match[2]}` : ''}${unit}`};
+        return {ok: false, message: fill(_('{property}: 0 would leave the app no memory to start; leave it unset for no limit.'), {property: spec.name})};
+    return {ok: true, value: `${decimalText(match[1], match[2])}${unit}`};
 }
 
-function checkCpuQuota(spec: PropertySpec, raw: unknown): ValueCheck {
+function checkCpuQuota(spec: PropertySpec, raw: unknown, _: Translate): ValueCheck {
     const text = typeof raw === 'string' ? raw : null;
     const percent = text === null ? null : checkPercent(text, MAX_CPU_QUOTA_PERCENT);
     if (percent === null) {
         return {
             ok: false,
-            message: `${spec.name}: ${describeValue(raw)} is not a CPU percentage above 0% (100% is one full CPU, 200% two).`,
+            message: fill(_('{property}: {value} is not a CPU percentage above 0% (100% is one full CPU, 200% two).'),
+                {property: spec.name, value: describeValue(raw, _)}),
         };
     }
     return {ok: true, value: percent};
@@ -131,14 +140,16 @@ function asInteger(raw: unknown): bigint | null {
     return null;
 }
 
-function checkWeight(spec: PropertySpec, raw: unknown): ValueCheck {
+function checkWeight(spec: PropertySpec, raw: unknown, _: Translate): ValueCheck {
     const value = asInteger(raw);
-    if (value === null || value < 1n || value > 10000n)
-        return {ok: false, message: `${spec.name}: ${describeValue(raw)} is not a whole number from 1 to 10000 (the default is 100).`};
+    if (value === null || value < 1n || value > 10000n) {
+        return {ok: false, message: fill(_('{property}: {value} is not a whole number from 1 to 10000 (the default is 100).'),
+            {property: spec.name, value: describeValue(raw, _)})};
+    }
     return {ok: true, value: `${value}`};
 }
 
-function checkTasks(spec: PropertySpec, raw: unknown): ValueCheck {
+function checkTasks(spec: PropertySpec, raw: unknown, _: Translate): ValueCheck {
     if (raw === 'infinity')
         return {ok: true, value: raw};
     if (typeof raw === 'string' && raw.endsWith('%')) {
@@ -152,14 +163,16 @@ function checkTasks(spec: PropertySpec, raw: unknown): ValueCheck {
     }
     return {
         ok: false,
-        message: `${spec.name}: ${describeValue(raw)} is not a number of tasks of 1 or more, a percentage (like 10%) or "infinity".`,
+        message: fill(_('{property}: {value} is not a number of tasks of 1 or more, a percentage (like 10%) or "infinity".'),
+            {property: spec.name, value: describeValue(raw, _)}),
     };
 }
 
-function checkCpuSet(spec: PropertySpec, raw: unknown): ValueCheck {
+function checkCpuSet(spec: PropertySpec, raw: unknown, _: Translate): ValueCheck {
     const invalid: ValueCheck = {
         ok: false,
-        message: `${spec.name}: ${describeValue(raw)} is not a list of CPU numbers and ranges such as 0-3,6 (CPUs 0 to ${MAX_CPU}).`,
+        message: fill(_('{property}: {value} is not a list of CPU numbers and ranges such as 0-3,6 (CPUs 0 to {max}).'),
+            {property: spec.name, value: describeValue(raw, _), max: MAX_CPU}),
     };
     if (typeof raw !== 'string' || !/^\d{1,4}(-\d{1,4})?(,\d{1,4}(-\d{1,4})?)*$/.test(raw))
         return invalid;
@@ -173,22 +186,25 @@ function checkCpuSet(spec: PropertySpec, raw: unknown): ValueCheck {
     return {ok: true, value: parts.join(',')};
 }
 
-function checkBoolean(spec: PropertySpec, raw: unknown): ValueCheck {
-    if (typeof raw !== 'boolean')
-        return {ok: false, message: `${spec.name} must be a true/false value, not ${typeName(raw)} ${describeValue(raw)}.`};
+function checkBoolean(spec: PropertySpec, raw: unknown, _: Translate): ValueCheck {
+    if (typeof raw !== 'boolean') {
+        return {ok: false, message: fill(_('{property} must be a true/false value, not {type} {value}.'),
+            {property: spec.name, type: typeName(raw, _), value: describeValue(raw, _)})};
+    }
     return {ok: true, value: raw ? 'yes' : 'no'};
 }
 
-function checkEnum(spec: PropertySpec, raw: unknown): ValueCheck {
+function checkEnum(spec: PropertySpec, raw: unknown, _: Translate): ValueCheck {
     const values = spec.values ?? [];
     if (typeof raw === 'boolean')
         return {ok: true, value: raw ? 'yes' : 'no'};
     if (typeof raw === 'string' && values.includes(raw))
         return {ok: true, value: raw};
-    return {ok: false, message: `${spec.name}: ${describeValue(raw)} is not one of ${values.join(', ')}.`};
+    return {ok: false, message: fill(_('{property}: {value} is not one of {values}.'),
+        {property: spec.name, value: describeValue(raw, _), values: values.join(', ')})};
 }
 
-const CHECKERS: Record<PropertySpec['kind'], (spec: PropertySpec, raw: unknown) => ValueCheck> = {
+const CHECKERS: Record<PropertySpec['kind'], (spec: PropertySpec, raw: unknown, _: Translate) => ValueCheck> = {
     'size': checkSize,
     'cpu-quota': checkCpuQuota,
     'weight': checkWeight,
@@ -199,50 +215,52 @@ const CHECKERS: Record<PropertySpec['kind'], (spec: PropertySpec, raw: unknown) 
 };
 
 /** Checks one value against its property's grammar; unknown properties are refused. */
-export function checkValue(property: string, raw: unknown): ValueCheck {
+export function checkValue(property: string, raw: unknown, _: Translate = untranslated): ValueCheck {
     const spec = findProperty(property);
     if (!spec)
-        return {ok: false, message: `${describeValue(property)} is not a property Confine supports.`};
-    return CHECKERS[spec.kind](spec, raw);
+        return {ok: false, message: fill(_('{value} is not a property Confine supports.'), {value: describeValue(property, _)})};
+    return CHECKERS[spec.kind](spec, raw, _);
 }
 
-function checkName(id: string, raw: unknown): {name: string} | {error: string} {
+function checkName(id: string, raw: unknown, _: Translate): {name: string} | {error: string} {
     if (raw === undefined)
         return {name: id};
     if (typeof raw !== 'string')
-        return {error: `The profile name must be text, not ${typeName(raw)}.`};
+        return {error: fill(_('The profile name must be text, not {type}.'), {type: typeName(raw, _)})};
     const name = raw.trim();
     if (name === '')
-        return {error: 'The profile name is empty.'};
+        return {error: _('The profile name is empty.')};
     if (name.length > MAX_NAME_LENGTH)
-        return {error: `The profile name is longer than ${MAX_NAME_LENGTH} characters.`};
+        return {error: fill(_('The profile name is longer than {max} characters.'), {max: MAX_NAME_LENGTH})};
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(name))
-        return {error: 'The profile name contains control characters.'};
+        return {error: _('The profile name contains control characters.')};
     return {name};
 }
 
-export function checkProfileId(id: string): string | null {
+export function checkProfileId(id: string, _: Translate = untranslated): string | null {
     if (PROFILE_ID_PATTERN.test(id))
         return null;
-    return `${describeValue(id)} is not a valid profile id: use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit.`;
+    return fill(_('{value} is not a valid profile id: use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit.'),
+        {value: describeValue(id, _)});
 }
 
 /**
  * Validates a profile dictionary (name + systemd properties). Every problem is
  * reported, not just the first, so the user can fix them in one go.
  */
-export function validateProfile(id: string, raw: unknown): ProfileCheck {
+export function validateProfile(id: string, raw: unknown, _: Translate = untranslated): ProfileCheck {
     const errors: ValidationError[] = [];
-    const idError = checkProfileId(id);
+    const idError = checkProfileId(id, _);
     if (idError)
         errors.push({property: null, message: idError});
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-        errors.push({property: null, message: `Profile ${describeValue(id)} must be a dictionary of properties, not ${typeName(raw)}.`});
+        errors.push({property: null, message: fill(_('Profile {id} must be a dictionary of properties, not {type}.'),
+            {id: describeValue(id, _), type: typeName(raw, _)})});
         return {ok: false, errors};
     }
     const entries = raw as Record<string, unknown>;
-    const named = checkName(id, entries[NAME_KEY]);
+    const named = checkName(id, entries[NAME_KEY], _);
     if ('error' in named)
         errors.push({property: NAME_KEY, message: named.error});
 
@@ -250,7 +268,7 @@ export function validateProfile(id: string, raw: unknown): ProfileCheck {
     for (const [key, value] of Object.entries(entries)) {
         if (key === NAME_KEY)
             continue;
-        const check = checkValue(key, value);
+        const check = checkValue(key, value, _);
         if (check.ok)
             values.set(key, check.value);
         else

@@ -5,6 +5,7 @@
 
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
+import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {findProperty} from '../core/properties.js';
 import {NO_CONFINEMENT} from '../core/resolution.js';
@@ -105,7 +106,7 @@ export class ConfineSettings {
     /** Every stored profile, sorted by name; invalid ones included, with their errors. */
     profiles(): ProfileEntry[] {
         return Object.entries(this.rawProfiles())
-            .map(([id, raw]) => ({id, name: profileName(id, raw), raw, check: validateProfile(id, raw)}))
+            .map(([id, raw]) => ({id, name: profileName(id, raw), raw, check: validateProfile(id, raw, _)}))
             .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     }
 
@@ -113,7 +114,7 @@ export class ConfineSettings {
         const raw = this.rawProfiles()[id];
         if (raw === undefined)
             return null;
-        return {id, name: profileName(id, raw), raw, check: validateProfile(id, raw)};
+        return {id, name: profileName(id, raw), raw, check: validateProfile(id, raw, _)};
     }
 
     /**
@@ -134,7 +135,7 @@ export class ConfineSettings {
             this.#writeStored(stored);
             return {ok: true, value: null};
         }
-        const check = checkValue(property, value);
+        const check = checkValue(property, value, _);
         if (!check.ok)
             return check;
         const spec = findProperty(property);

@@ -125,8 +125,8 @@ export class GeneralPage extends Adw.PreferencesPage {
         const importButton = new Gtk.Button({label: _('Import…'), valign: Gtk.Align.CENTER});
         backupRow.add_suffix(exportButton);
         backupRow.add_suffix(importButton);
-        exportButton.connect('clicked', () => this.#export().catch(logError));
-        importButton.connect('clicked', () => this.#import().catch(logError));
+        exportButton.connect('clicked', () => void this.#export().catch(logError));
+        importButton.connect('clicked', () => void this.#import().catch(logError));
         backup.add(backupRow);
 
         this.#content = {

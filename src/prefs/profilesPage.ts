@@ -66,7 +66,7 @@ export class ProfilesPage extends Adw.PreferencesPage {
             icon_name: 'list-add-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Add a profile'),
         });
         addButton.add_css_class('flat');
-        addButton.connect('clicked', () => this.addProfile().catch(logError));
+        addButton.connect('clicked', () => void this.addProfile().catch(logError));
         group.set_header_suffix(addButton);
         this.#list = {group, addButton};
         this.refresh();
@@ -82,8 +82,8 @@ export class ProfilesPage extends Adw.PreferencesPage {
         const defaultProfile = this.#settings.defaultProfile();
         this.#rows = this.#settings.profiles().map(entry => {
             const row = new ProfileRow(entry, appsUsingProfile(entry.id, assignments).length, entry.id === defaultProfile, writable);
-            row.connect('activated', () => this.openEditor(entry.id).catch(logError));
-            row.duplicateButton.connect('clicked', () => this.duplicateProfile(entry.id).catch(logError));
+            row.connect('activated', () => void this.openEditor(entry.id).catch(logError));
+            row.duplicateButton.connect('clicked', () => void this.duplicateProfile(entry.id).catch(logError));
             row.deleteButton.connect('clicked', () => this.requestDelete(entry.id));
             return row;
         });

@@ -39,7 +39,7 @@ export type StoredState =
 export function storedState(spec: PropertySpec, raw: unknown): StoredState {
     if (raw === undefined)
         return {kind: 'unset'};
-    const check = checkValue(spec.name, raw);
+    const check = checkValue(spec.name, raw, _);
     return check.ok ? {kind: 'valid', value: check.value} : {kind: 'invalid', raw, message: check.message};
 }
 

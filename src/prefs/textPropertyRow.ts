@@ -76,7 +76,7 @@ export class TextPropertyRow implements PropertyEditor {
         const text = this.entry.text.trim();
         // Leave the field alone while it already says what is stored, so saving
         // "4g" as "4G" does not rewrite what the user typed.
-        const typed = text === '' ? null : checkValue(this.spec.name, text);
+        const typed = text === '' ? null : checkValue(this.spec.name, text, _);
         const showsStored =
             (this.#stored.kind === 'unset' && text === '') ||
             (this.#stored.kind === 'valid' && typed?.ok === true && typed.value === this.#stored.value);
@@ -107,7 +107,7 @@ export class TextPropertyRow implements PropertyEditor {
         if (text === '') {
             this.#showStatus({kind: 'unset'}, null);
         } else {
-            const check = checkValue(this.spec.name, text);
+            const check = checkValue(this.spec.name, text, _);
             if (!check.ok) {
                 this.#showStatus(this.#stored, check.message);
                 return;

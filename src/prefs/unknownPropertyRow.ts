@@ -22,9 +22,9 @@ export class UnknownPropertyRow extends Adw.ActionRow {
     readonly removeButton: Gtk.Button;
 
     constructor(context: PropertyContext, property: string, raw: unknown) {
-        const check = checkValue(property, raw);
+        const check = checkValue(property, raw, _);
         const writable = context.settings.isWritable(PROFILES_KEY);
-        const lines = [check.ok ? '' : check.message, format(_('Saved value: %s'), describeValue(raw))];
+        const lines = [check.ok ? '' : check.message, format(_('Saved value: %s'), describeValue(raw, _))];
         if (!writable)
             lines.push(MANAGED_BY_ADMINISTRATOR());
         super({title: escapeMarkup(property), subtitle: escapeMarkup(lines.filter(line => line !== '').join('\n'))});

@@ -8,11 +8,12 @@ import type Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type GioUnix from 'gi://GioUnix';
 import Shell from 'gi://Shell';
-import {InjectionManager} from 'resource:///org/gnome/shell/extensions/extension.js';
+import {InjectionManager, gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js';
 
 import {DESKTOP_ENVIRONMENT, buildLaunchPlan} from '../core/launchPlan.js';
 import {findProperty} from '../core/properties.js';
 import {resolveProfile} from '../core/resolution.js';
+import {fill} from '../core/translate.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
 import {
@@ -26,8 +27,14 @@ import {UserManager, UserManagerUnavailable} from './userManager.js';
 
 type Request = Omit<LaunchTarget, 'app'>;
 
-const FIX_PROFILE = 'Fix the profile in Confine’s preferences.';
-const FIX_SYSTEMD = 'Check that systemd-run is installed and that “systemctl --user status” works.';
+// Functions, not constants: gettext answers only once the extension is loaded.
+const FIX_PROFILE = () => _('Fix the profile in Confine’s preferences.');
+const FIX_SYSTEMD = () => _('Check that systemd-run is installed and that “systemctl --user status” works.');
+
+/** The reason of a failure nobody foresaw. */
+function unexpected(error: unknown): string {
+    return fill(_('an unexpected error: {error}'), {error: errorMessage(error)});
+}
 
 function prefersDiscreteGpu(app: Shell.App, preference: Shell.AppLaunchGpu): boolean {
     if (preference === Shell.AppLaunchGpu.APP_PREF)
@@ -164,13 +171,16 @@ export class Launcher {
             const stored = this.#storedSettings.latest;
             if (stored === null) {
                 // The settings changed a moment ago and are being read: decide once they are.
-                this.#decideLater(app, request, stock);
+                this.#decideLater(app, request, stock).catch(error => {
+                    console.error(`Confine: could not confine ${app.get_id()}:`, error);
+                    this.#fail(app, null, unexpected(error), stock, FIX_SYSTEMD());
+                });
                 return true;
             }
             return this.#decide(app, request, stock, stored);
         } catch (error) {
             console.error(`Confine: could not confine ${app.get_id()}:`, error);
-            return this.#fail(app, null, `an unexpected error: ${errorMessage(error)}`, null, FIX_SYSTEMD);
+            return this.#fail(app, null, unexpected(error), null, FIX_SYSTEMD());
         }
     }
 
@@ -193,26 +203,27 @@ export class Launcher {
                 stock();
         } catch (error) {
             console.error(`Confine: could not confine ${id}:`, error);
-            this.#fail(app, null, `an unexpected error: ${errorMessage(error)}`, stock, FIX_SYSTEMD);
+            this.#fail(app, null, unexpected(error), stock, FIX_SYSTEMD());
         }
     }
 
     /** What #intercept returns, once the stored settings are known. */
     #decide(app: Shell.App, request: Request, stock: () => void, stored: StoredValues): boolean {
         const settings = readConfinementSettings(this.#settings);
-        const foreign = foreignValuesFor(app.get_id(), settings, stored);
+        const foreign = foreignValuesFor(app.get_id(), settings, stored, _);
         if (foreign.length > 0)
             return this.#fail(app, null, foreign.map(value => value.message).join(' '), null, '');
-        const resolution = resolveProfile(app.get_id(), settings);
+        const resolution = resolveProfile(app.get_id(), settings, _);
         switch (resolution.kind) {
         case 'unconfined':
             return false;
         case 'invalid':
             return this.#fail(app, resolution.profileId,
                 `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null,
-                FIX_PROFILE);
+                FIX_PROFILE());
         case 'confined':
-            this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
+            // Never rejects: every error goes through the on-failure policy.
+            void this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
             return true;
         }
     }
@@ -230,8 +241,8 @@ export class Launcher {
             });
             await this.#confinedLauncher.launch(target, plan, this.#checkSupport(profile));
             if (this.#settings.get_boolean('notify-confined-launch')) {
-                this.#notifier.notify(`${app.get_name()} runs confined`,
-                    `Profile “${profile.name}”, unit ${plan.unitName}`, {transient: true});
+                this.#notifier.notify(fill(_('{app} runs confined'), {app: app.get_name()}),
+                    fill(_('Profile “{profile}”, unit {unit}'), {profile: profile.name, unit: plan.unitName}), {transient: true});
             }
         } catch (error) {
             // A launch cut short by disable() has no one left to tell.
@@ -242,7 +253,7 @@ export class Launcher {
             const expected = error instanceof LaunchFailure || error instanceof UserManagerUnavailable;
             if (!expected)
                 console.error(`Confine: launching ${id} failed:`, error);
-            this.#fail(app, profile.name, errorMessage(error), stock, expected ? FIX_SYSTEMD : FIX_PROFILE);
+            this.#fail(app, profile.name, errorMessage(error), stock, expected ? FIX_SYSTEMD() : FIX_PROFILE());
         } finally {
             this.#pending.delete(id);
         }
@@ -262,16 +273,16 @@ export class Launcher {
         const version = await this.#systemdVersion;
         const unsupported = unsupportedProperties(profile, version);
         if (unsupported.length > 0)
-            throw new LaunchFailure(`systemd ${version} does not support ${unsupported.join(', ')}`);
+            throw new LaunchFailure(fill(_('systemd {version} does not support {properties}'), {version, properties: unsupported.join(', ')}));
         return version;
     }
 
     /** Tells about stored settings that GSettings would replace by their defaults, once per change. */
     #reportForeignValues(stored: StoredValues): void {
         this.#stored = stored;
-        const messages = foreignValues(stored).map(value => value.message).join('\n');
+        const messages = foreignValues(stored, undefined, _).map(value => value.message).join('\n');
         if (messages !== '' && messages !== this.#reportedForeign)
-            this.#notifier.notify('Confine cannot use some of its settings', messages);
+            this.#notifier.notify(_('Confine cannot use some of its settings'), messages);
         this.#reportedForeign = messages;
     }
 
@@ -283,14 +294,13 @@ export class Launcher {
     #fail(app: Shell.App, profile: string | null, reason: string, stock: (() => void) | null, fix: string): boolean {
         const storedPolicy = this.#stored.get(ON_FAILURE_KEY);
         const refuse = failurePolicy(this.#settings.get_string('on-failure'), storedPolicy) === 'refuse';
-        const [policyProblem] = foreignValues(this.#stored, [ON_FAILURE_KEY]);
-        const title = refuse
-            ? `${app.get_name()} was not started`
-            : `${app.get_name()} was started without confinement`;
+        const [policyProblem] = foreignValues(this.#stored, [ON_FAILURE_KEY], _);
+        const title = fill(refuse ? _('{app} was not started') : _('{app} was started without confinement'), {app: app.get_name()});
         const advice = refuse
-            ? policyProblem?.message ?? `${fix} Or set “If confinement fails” to launch unconfined.`
-            : `It runs without the limits of its profile. ${fix}`;
-        const body = `${profile === null ? '' : `Profile “${profile}”: `}${reason}\n${advice.trim()}`;
+            ? policyProblem?.message ?? fill(_('{fix} Or set “If confinement fails” to launch unconfined.'), {fix})
+            : fill(_('It runs without the limits of its profile. {fix}'), {fix});
+        const cause = profile === null ? reason : fill(_('Profile “{profile}”: {reason}'), {profile, reason});
+        const body = `${cause}\n${advice.trim()}`;
         try {
             this.#notifier.notify(title, body);
         } catch (error) {

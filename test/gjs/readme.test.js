@@ -1,4 +1,4 @@
-// Every `gsettings ... set` example in the README, applied to real GSettings (in
+// Every `gsettings ... set` example of docs/configuration-and-properties.md, applied to real GSettings (in
 // memory) with the extension's schema: the value must parse, fit the key, and the
 // profiles and assignments it leaves behind must pass the core.
 
@@ -10,10 +10,10 @@ import {validateProfile} from '../../dist/extension/core/validation.js';
 import {assertDeepEqual, assertEqual, assertTrue, run, test} from './harness.js';
 
 const SCHEMA_ID = 'org.gnome.shell.extensions.confine';
-const [, readmeBytes] = GLib.file_get_contents('README.md');
+const [, readmeBytes] = GLib.file_get_contents('docs/configuration-and-properties.md');
 const README = new TextDecoder().decode(readmeBytes);
 
-/** Each example as [key, value text], in README order. */
+/** Each example as [key, value text], in the page's order. */
 function examples() {
     return README.split('\n')
         .filter(line => line.startsWith('gsettings ') && line.includes(` set ${SCHEMA_ID} `))
@@ -38,7 +38,7 @@ function parseAsGsettingsDoes(type, text) {
     }
 }
 
-test('the README shows gsettings examples for the main keys', () => {
+test('the configuration page shows gsettings examples for the main keys', () => {
     assertDeepEqual([...new Set(examples().map(([key]) => key))].sort(),
         ['app-profiles', 'default-profile', 'on-failure', 'profiles'], 'keys with examples');
 });

@@ -25,10 +25,11 @@ passed=0
 failed=0
 for file in "$GJS_DIR"/*.test.js; do
 	name=${file#"$REPO_DIR"/}
-	# Settings live in memory; the schema is the one the build compiled. Any GLib
+	# Settings live in memory; the schema is the one the build compiled
+	# (into dist/schemas: the zip ships the XML only). Any GLib
 	# warning or critical aborts the test file.
 	output=$(cd "$REPO_DIR" && env TMPDIR="$SCRATCH" GSETTINGS_BACKEND=memory \
-		GSETTINGS_SCHEMA_DIR="$REPO_DIR/dist/extension/schemas" G_DEBUG=fatal-warnings,fatal-criticals \
+		GSETTINGS_SCHEMA_DIR="$REPO_DIR/dist/schemas" G_DEBUG=fatal-warnings,fatal-criticals \
 		gjs -m "$file" 2>&1)
 	status=$?
 	printf '%s\n' "$output" | grep -v '^RESULT '

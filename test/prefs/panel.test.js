@@ -18,7 +18,10 @@ const {importSettingsFile, exportSettingsFile} = await import(`file://${extensio
 
 const gsettings = first.prefs.getSettings();
 const GIB = 2 ** 30;
-const LOCKED = GLib.getenv('CONFINE_PREFS_TEST_LOCKED') === '1';
+// '1': default-profile and profiles locked (50-prefs-panel); 'fleet': profiles and
+// app-profiles locked with values from a system database (70-fleet-dconf).
+const LOCK = GLib.getenv('CONFINE_PREFS_TEST_LOCKED');
+const LOCKED = LOCK !== null;
 
 /** A machine with 16 GiB, 4 CPUs, Debian's default delegation and user namespaces on. */
 const MACHINE = {
@@ -541,7 +544,7 @@ if (!LOCKED) {
     });
 }
 
-if (LOCKED) {
+if (LOCK === '1') {
     // Run with a dconf lock on default-profile and profiles (see the e2e scenario).
     test('keys locked by the administrator are insensitive and say so', async () => {
         assert.equal(gsettings.is_writable('default-profile'), false, 'default-profile locked');
@@ -577,6 +580,32 @@ if (LOCKED) {
             assert.equal(gsettings.get_value('app-profiles').deepUnpack()[apps.rows[0].desktopId], 'strict');
         } finally {
             gsettings.reset('app-profiles');
+            window.close();
+        }
+    });
+}
+
+if (LOCK === 'fleet') {
+    test('assignments shipped and locked by the administrator are shown, insensitive, and never written', async () => {
+        const app = 'org.gnome.Calculator.desktop';
+        assert.equal(gsettings.is_writable('app-profiles'), false, 'app-profiles locked');
+        assert.equal(gsettings.is_writable('profiles'), false, 'profiles locked');
+        assert.equal(gsettings.get_value('app-profiles').deepUnpack()[app], 'fleet', 'the system database\'s assignment');
+        const {window, panel} = await openPanel();
+        try {
+            const apps = panel.applications;
+            apps.buildAll();
+            const row = apps.rows.find(item => item.desktopId === app);
+            assert.ok(row, `${app} is listed`);
+            assert.equal(apps.choices.values[row.selected], 'fleet', 'the row shows the locked profile');
+            assert.equal(row.sensitive, false);
+            assert.match(row.subtitle, /Managed by your administrator/);
+            assert.ok(apps.rows.every(item => !item.sensitive), 'every app row is locked');
+            assert.equal(panel.settings.assign(app, ''), false, 'the write is refused');
+            assert.equal(gsettings.get_value('app-profiles').deepUnpack()[app], 'fleet');
+            assert.equal(panel.profiles.addButton.sensitive, false);
+            assert.ok(panel.profiles.rows.some(item => item.profileId === 'fleet'), 'the shipped profile is listed');
+        } finally {
             window.close();
         }
     });

@@ -46,7 +46,7 @@ after(() => {
 
 describe('the extension zip', () => {
     test('has extension.js, prefs.js, metadata.json and the schema at its root', () => {
-        for (const name of ['extension.js', 'prefs.js', 'metadata.json', `schemas/${SCHEMA}`, 'schemas/gschemas.compiled'])
+        for (const name of ['extension.js', 'prefs.js', 'metadata.json', `schemas/${SCHEMA}`])
             assert.ok(entries.includes(name), `${name} missing from ${entries.join(', ')}`);
     });
 
@@ -59,7 +59,7 @@ describe('the extension zip', () => {
 
     test('ships no TypeScript, sources, tests, node_modules, command line or source maps', () => {
         const files = entries.filter(name => !name.endsWith('/'));
-        const allowed = /^(extension\.js|prefs\.js|metadata\.json|stylesheet\.css|(core|shell|prefs|settings)\/[\w/.-]+\.js|schemas\/[\w.]+\.gschema\.xml|schemas\/gschemas\.compiled|locale\/[\w@-]+\/LC_MESSAGES\/confine\.mo)$/;
+        const allowed = /^(extension\.js|prefs\.js|metadata\.json|stylesheet\.css|(core|shell|prefs|settings)\/[\w/.-]+\.js|schemas\/[\w.]+\.gschema\.xml|locale\/[\w@-]+\/LC_MESSAGES\/confine\.mo)$/;
         for (const name of files) {
             assert.match(name, allowed, `unexpected file in the zip: ${name}`);
             assert.doesNotMatch(name, /\.ts$|node_modules|(^|\/)tests?\/|^cli\/|^dist\/|\.map$|\.\./, name);
@@ -71,7 +71,7 @@ describe('the extension zip', () => {
             const text = entry(name);
             assert.doesNotMatch(text, /sourceMappingURL/, name);
             assert.ok(text.split('\n').every(line => line.length < 400), `${name} looks minified`);
-            for (const [, specifier] of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;'"]*?(?:from\s*)?["']([^"']+)["']/g)) {
+            for (const [, specifier] of text.matchAll(/(?:^|\n)\s*(?:(?:import|export)\s[^;'"()=]*?from\s*|import\s*)["']([^"']+)["']/g)) {
                 if (/^(gi|resource):\/\//.test(specifier))
                     continue;
                 assert.match(specifier, /^\.\.?\//, `${name} imports the bare module ${specifier}`);
@@ -92,6 +92,23 @@ describe('the extension zip', () => {
         assert.ok(Array.isArray(metadata['shell-version']) && metadata['shell-version'].length > 0, 'shell-version is not a list');
         for (const version of metadata['shell-version'])
             assert.match(version, /^\d+$/, `shell-version ${JSON.stringify(version)} is not a major version string`);
+    });
+
+    test('carries the schema as XML only: the installing side compiles it', () => {
+        assert.ok(!entries.includes('schemas/gschemas.compiled'));
+    });
+
+    test('ships JavaScript that reads like the source: comments kept, no bundler helpers or escaped typography', () => {
+        const launcher = entry('shell/launcher.js');
+        assert.match(launcher, /^\/\/ Redirects app launches into confined units\.\n/);
+        assert.match(entry('shell/confinedLaunch.js'), /outlives disable\(\) on purpose/);
+        for (const name of entries.filter(file => file.endsWith('.js'))) {
+            const text = entry(name);
+            assert.doesNotMatch(text, /__PURE__|\b__name\(|__publicField|__privateGet|\\u20[0-9a-f]{2}|\\u00[a-f][0-9a-f]/i, name);
+            assert.doesNotMatch(text, /@confine-blank@/, name);
+            for (const line of text.split('\n'))
+                assert.match(line, /^( {4})*(\S|  ?\*|$)/, `${name}: not GNOME's 4-space indentation: ${line}`);
+        }
     });
 
     test('carries the schema exactly as written', () => {

@@ -1,9 +1,9 @@
-// The README against what it documents: the property catalogue, the schema's keys,
-// the scripts behind the quick start, and the command CI runs.
-// (test/gjs/readme.test.js checks its gsettings examples under real GSettings.)
+// The README and the pages of docs/ against what they document: the property
+// catalogue, the schema's keys, the scripts behind the quick start, and the command
+// CI runs. (test/gjs/readme.test.js checks the gsettings examples under real GSettings.)
 
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
 
@@ -11,12 +11,14 @@ import {PROPERTIES} from '../../src/core/properties.js';
 import {REPO} from './scratchCopy.js';
 
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
+const CONFIGURATION = readFileSync(join(REPO, 'docs', 'configuration-and-properties.md'), 'utf8');
+const PAGES = ['configuration-and-properties.md', 'command-line.md', 'preferences.md', 'fleet.md', 'development.md'];
 
 /** The body of a `## Heading` or `### Heading` section, up to the next heading of any level. */
-function section(heading: string): string {
-    const start = README.indexOf(`\n${heading}\n`);
-    assert.notEqual(start, -1, `README has no "${heading}" section`);
-    const body = README.slice(start + heading.length + 2);
+function section(heading: string, text = README): string {
+    const start = text.indexOf(`\n${heading}\n`);
+    assert.notEqual(start, -1, `no "${heading}" section`);
+    const body = text.slice(start + heading.length + 2);
     const end = body.search(/^#{1,3} /m);
     return end === -1 ? body : body.slice(0, end);
 }
@@ -34,7 +36,7 @@ function unquote(cell: string): string {
 
 describe('README', () => {
     test('lists exactly the catalogue\'s properties, in its order, with their facts', () => {
-        const rows = tableRows(section('### Profile properties'));
+        const rows = tableRows(section('## Profile properties', CONFIGURATION));
         assert.deepEqual(rows.map(([name]) => unquote(name)), PROPERTIES.map(spec => spec.name));
         for (const [i, spec] of PROPERTIES.entries()) {
             const [, label, value, runsAs, controller, since, help] = rows[i];
@@ -52,7 +54,7 @@ describe('README', () => {
         const schema = readFileSync(join(REPO, 'schemas', 'org.gnome.shell.extensions.confine.gschema.xml'), 'utf8');
         const keys = [...schema.matchAll(/<key name="([^"]+)"/g)].map(match => match[1]);
         assert.ok(keys.includes('profiles') && keys.includes('on-failure'));
-        assert.deepEqual(tableRows(section('### Settings keys')).map(([key]) => unquote(key)), keys);
+        assert.deepEqual(tableRows(section('## Settings keys', CONFIGURATION)).map(([key]) => unquote(key)), keys);
     });
 
     test('has a quick start of exactly two commands, backed by the scripts', () => {
@@ -64,9 +66,22 @@ describe('README', () => {
         assert.equal(scripts.test, 'npm run lint && npm run typecheck && npm run test:gjs && npm run test:unit');
     });
 
-    test('keeps the sections other parts of the project fill in', () => {
-        for (const heading of ['## The `confine` command', '## Preferences', '## Configuration', '## Development'])
-            assert.ok(section(heading).trim().length > 0, heading);
+    test('opens with a screenshot, then the quick start and how it works', () => {
+        const [screenshot] = README.match(/!\[[^\]]*\]\(([^)]+\.png)\)/) ?? [];
+        assert.ok(screenshot && README.indexOf(screenshot) < README.indexOf('## Quick start'), 'no screenshot on top');
+        const [, path] = screenshot.match(/\(([^)]+)\)/) ?? [];
+        assert.ok(existsSync(join(REPO, path)), `${path} is missing`);
+        assert.ok(section('## How it works').trim().split('\n').length <= 15, 'How it works is more than a few lines');
+    });
+
+    test('links every page of docs/, and each page and its relative links exist', () => {
+        for (const page of PAGES) {
+            assert.ok(README.includes(`](docs/${page})`), `README does not link docs/${page}`);
+            const text = readFileSync(join(REPO, 'docs', page), 'utf8');
+            assert.match(text, /^# \S/, `docs/${page} has no title`);
+            for (const [, target] of text.matchAll(/\]\(((?!https?:|#)[^)#\s]+)(?:#[^)]*)?\)/g))
+                assert.ok(existsSync(join(REPO, 'docs', target)), `docs/${page} links the missing ${target}`);
+        }
     });
 
     test('names the same test command that CI runs last', () => {

@@ -75,7 +75,7 @@ describe('validateProfile', () => {
             {property: 'MemoryMax', message: 'MemoryMax: "1G -p User=root" is not a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity".'},
             {property: 'CPUQuota', message: 'CPUQuota: "70%;rm -rf ~" is not a CPU percentage above 0% (100% is one full CPU, 200% two).'},
             {property: 'TasksMax', message: 'TasksMax: "-5" is not a number of tasks of 1 or more, a percentage (like 10%) or "infinity".'},
-            {property: 'MemoryHigh', message: 'MemoryHigh: "99999999999999999999T" is larger than any machine\'s memory; use "infinity" for no limit.'},
+            {property: 'MemoryHigh', message: 'MemoryHigh: "99999999999999999999T" is larger than any machine’s memory; use "infinity" for no limit.'},
             {property: 'MemorySwapMax', message: 'MemorySwapMax: "" is not a size (like 4G or 512M), a percentage of RAM (like 70%) or "infinity".'},
             {property: 'NoNewPrivileges', message: 'NoNewPrivileges must be a true/false value, not text "true".'},
             {property: 'CPUWeight', message: 'CPUWeight: "heavy" is not a whole number from 1 to 10000 (the default is 100).'},

@@ -22,7 +22,7 @@ export async function installPrefsTests(ctx) {
     return `GI_TYPELIB_PATH=${girDir} LD_LIBRARY_PATH=${path.posix.dirname(girDir)}`;
 }
 
-async function runGjs(ctx, env, filter = '') {
+export async function runGjs(ctx, env, filter = '') {
     const r = await ctx.sh(`cd ${DEST} && ${env} gjs -m run.js ${ctx.shellQuote(filter)} 2>&1`, { timeoutMs: 200_000 });
     for (const line of r.stdout.trimEnd().split('\n'))
         ctx.log(line);

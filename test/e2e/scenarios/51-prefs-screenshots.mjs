@@ -1,7 +1,7 @@
 // Opens the preferences with `gnome-extensions prefs`, switches pages with the
 // keyboard (Alt+P, Alt+G: the pages' mnemonics) and saves a picture of each page
 // and of the profile editor. With CONFINE_UPDATE_SCREENSHOTS=1 the pictures also
-// replace docs/screenshots/*.png (see README, "Preferences").
+// replace docs/screenshots/*.png (see docs/preferences.md).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
