@@ -68,6 +68,8 @@ export const tests = [
                 ctx.assert.equal((await ctx.gsettings('get', SCHEMA, 'app-profiles')).trim(), `{'${CALCULATOR}': 'fleet'}`);
 
                 // The shell: a launch uses the locked assignment and the shipped profile.
+                // (A Calculator left running by an earlier scenario would only be focused.)
+                await closeApp(ctx, CALCULATOR);
                 const cursor = await ctx.journalCursor();
                 await callApp(ctx, CALCULATOR, 'app.activate()');
                 const win = await waitForWindow(ctx, CALCULATOR);
