@@ -62,7 +62,7 @@ function restoreBlankLines(fileName, text) {
     const lines = [];
     const emitted = text.split('\n');
     // The header comment, then one blank line, as in the source.
-    const header = emitted.findIndex(line => !/^\s*(\/\/|\/\*|\*)/.test(line));
+    const header = emitted.findIndex(line => line.trim() === BLANK_MARK || !/^\s*(\/\/|\/\*|\*)/.test(line));
     if (header > 0 && emitted[header] !== '')
         emitted.splice(header, 0, '');
     for (const line of emitted) {
