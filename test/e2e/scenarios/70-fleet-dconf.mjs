@@ -36,6 +36,8 @@ async function restartShell(ctx) {
     await ctx.waitFor(() => ctx.evalJs('!Main.layoutManager._startingUp').catch(() => false), 60_000, 'the shell to start again');
     await ctx.waitFor(async () => (await ctx.extensionInfo()).state === ctx.ExtensionState.ACTIVE, 30_000,
         'Confine to be active in the new shell');
+    // A shell starts in the overview, where a new window is not shown.
+    await ctx.waitFor(() => ctx.evalJs('Main.overview.hide(); !Main.overview.visible'), 10_000, 'the overview to close');
 }
 
 async function withFleetDatabase(ctx, fn) {
