@@ -62,7 +62,7 @@ function restoreBlankLines(fileName, text) {
     const lines = [];
     const emitted = text.split('\n');
     // The header comment, then one blank line, as in the source.
-    const header = emitted.findIndex(line => !/^\s*(\/\/|\/\*|\*)/.test(line));
+    const header = emitted.findIndex(line => line.trim() === BLANK_MARK || !/^\s*(\/\/|\/\*|\*)/.test(line));
     if (header > 0 && emitted[header] !== '')
         emitted.splice(header, 0, '');
     for (const line of emitted) {
@@ -73,12 +73,47 @@ function restoreBlankLines(fileName, text) {
             continue;
         if (!blank && previous === '' && /^\s*[})\]]/.test(line))
             lines.pop();
-        // The source's own import style: {a, b}, not tsc's { a, b, }.
-        lines.push(blank ? '' : line.replace(/^(import|export) \{ (.*?),? \} from /, '$1 {$2} from '));
+        // GNOME's `} else {`, `} catch (error) {` and `} finally {` on one line, as in the source.
+        if (/^\s*(else|catch|finally)\b/.test(line) && lines.at(-1)?.trim() === '}') {
+            lines[lines.length - 1] += ` ${line.trim()}`;
+            continue;
+        }
+        lines.push(blank ? '' : line);
     }
     const result = lines.join('\n');
     if (result.includes(BLANK_MARK))
         throw new Error(`${fileName}: a blank-line marker survived the emit`);
+    return result;
+}
+
+/**
+ * GNOME's (and the source's) braces: {a, b} and () => {}, not tsc's { a, b, } and { }. Found
+ * with the parser, so that braces in strings, templates and regular expressions stay.
+ */
+function tightenBraces(fileName, text) {
+    const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+    // Ranges to delete: the space after `{`, and the space (with a trailing comma) before `}`.
+    const deletions = [];
+    const visit = node => {
+        if (ts.isObjectLiteralExpression(node) || ts.isObjectBindingPattern(node) ||
+            ts.isNamedImports(node) || ts.isNamedExports(node)) {
+            const start = node.getStart(source);
+            const inner = text.slice(start, node.end);
+            if (/^\{ \S/.test(inner))
+                deletions.push([start + 1, start + 2]);
+            // Only where `}` follows the last entry on its line: indentation stays.
+            const closing = /\S(,? )\}$/.exec(inner);
+            if (closing && !inner.slice(closing.index).includes('\n'))
+                deletions.push([start + closing.index + 1, node.end - 1]);
+        } else if (ts.isBlock(node) && text.slice(node.getStart(source), node.end) === '{ }') {
+            deletions.push([node.end - 2, node.end - 1]);
+        }
+        ts.forEachChild(node, visit);
+    };
+    visit(source);
+    let result = text;
+    for (const [from, to] of deletions.sort((a, b) => b[0] - a[0]))
+        result = result.slice(0, from) + result.slice(to);
     return result;
 }
 
@@ -104,7 +139,13 @@ function emitExtension() {
     };
     host.writeFile = (fileName, text) => {
         mkdirSync(dirname(fileName), {recursive: true});
-        writeFileSync(fileName, restoreBlankLines(fileName, text));
+        const written = tightenBraces(fileName, restoreBlankLines(fileName, text));
+        // The layout steps change whitespace and trailing commas only: what tsc emitted, markers aside, must remain.
+        const code = layout => layout.split('\n').filter(line => line.trim() !== BLANK_MARK).join('\n')
+            .replace(/\s+/g, '').replace(/,\}/g, '}');
+        if (code(written) !== code(text))
+            throw new Error(`${fileName}: laying out the emitted code changed more than whitespace`);
+        writeFileSync(fileName, written);
     };
     // Type errors are npm run typecheck's business; here only what keeps a file from emitting counts.
     const result = ts.createProgram({rootNames, options: parsed.options, host}).emit();

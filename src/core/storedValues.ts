@@ -23,7 +23,6 @@ export const STORED_TYPES: Readonly<Record<string, string>> = {
     'notify-confined-launch': 'b',
 };
 
-
 /** A value as the database holds it: its GVariant type, its text and, for strings, the string. */
 export interface StoredValue {
     readonly type: string;

@@ -141,7 +141,7 @@ test('dconf dump output is read with each value\'s stored type', () => {
         '[/]',
         "on-failure='Refuse'",
         "profiles={'relaxed': {'name': 'Mine', 'MemoryMax': '1G'}}",
-        "app-profiles=@a{ss} {}",
+        'app-profiles=@a{ss} {}',
         'default-profile=int32 3',
         '',
         '[sub]',

@@ -470,7 +470,8 @@ if (!LOCKED) {
         assert.deepEqual(exported['app-profiles'], {'a.desktop': 'strict', 'b.desktop': ''});
         assert.deepEqual(exported.profiles.strict, {name: 'Strict', MemoryMax: '70%', CPUQuota: '100%', NoNewPrivileges: true, PrivateTmp: true});
 
-        const write = document => file.replace_contents(new TextEncoder().encode(JSON.stringify(document)), null, false, Gio.FileCreateFlags.NONE, null);
+        const write = document => file.replace_contents(new TextEncoder().encode(JSON.stringify(document)),
+            null, false, Gio.FileCreateFlags.NONE, null);
         write({
             'format': 'confine-settings', 'version': 1,
             'profiles': {games: {name: 'Games', CPUQuota: '300%', PrivateNetwork: true}, work: {name: 'Work'}},

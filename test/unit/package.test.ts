@@ -101,11 +101,14 @@ describe('the extension zip', () => {
     test('ships JavaScript that reads like the source: comments kept, no bundler helpers or escaped typography', () => {
         const launcher = entry('shell/launcher.js');
         assert.match(launcher, /^\/\/ Redirects app launches into confined units\.\n/);
+        assert.match(launcher, /^import \{InjectionManager, gettext as _\} from /m, 'braces as GNOME writes them');
+        assert.match(launcher, /\n\n {4}destroy\(\) \{\n/, 'blank lines between members kept');
+        assert.match(entry('shell/confinedLaunch.js'), /\} catch \(error\) \{/);
         assert.match(entry('shell/confinedLaunch.js'), /outlives disable\(\) on purpose/);
         for (const name of entries.filter(file => file.endsWith('.js'))) {
             const text = entry(name);
             assert.doesNotMatch(text, /__PURE__|\b__name\(|__publicField|__privateGet|\\u20[0-9a-f]{2}|\\u00[a-f][0-9a-f]/i, name);
-            assert.doesNotMatch(text, /@confine-blank@/, name);
+            assert.doesNotMatch(text, /@confine-blank@|\{ \}|^\s*(catch|finally)\b|\n\n\n/m, name);
             for (const line of text.split('\n'))
                 assert.match(line, /^( {4})*(\S|  ?\*|$)/, `${name}: not GNOME's 4-space indentation: ${line}`);
         }

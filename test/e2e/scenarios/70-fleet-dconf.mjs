@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { SHELL_UNIT } from '../lib/context.mjs';
 import { assertConfined, assertNoExceptions, callApp, closeApp, resetSettings, SCHEMA, waitForWindow } from '../support/launcher.mjs';
 import { installPrefsTests, runGjs } from './50-prefs-panel.mjs';
 
@@ -23,18 +24,37 @@ app-profiles={'${CALCULATOR}': 'fleet'}
 `;
 const LOCKS = `${DIR}/profiles\n${DIR}/app-profiles\n`;
 
+/**
+ * A new login, as far as dconf is concerned: a program reads /etc/dconf/profile/user once,
+ * when it starts, so the shell must start again to see a database the profile adds.
+ */
+async function restartShell(ctx) {
+    await ctx.sh(`systemctl --user stop ${SHELL_UNIT}; systemctl --user reset-failed ${SHELL_UNIT}`);
+    await ctx.shOk(`systemd-run --user --unit=${SHELL_UNIT} --description='GNOME Shell (confine e2e)' ` +
+        '--setenv=XDG_SESSION_TYPE=wayland --setenv=XDG_CURRENT_DESKTOP=GNOME ' +
+        'gnome-shell --headless --wayland --no-x11 --unsafe-mode --virtual-monitor 1280x800');
+    await ctx.waitFor(() => ctx.evalJs('!Main.layoutManager._startingUp').catch(() => false), 60_000, 'the shell to start again');
+    await ctx.waitFor(async () => (await ctx.extensionInfo()).state === ctx.ExtensionState.ACTIVE, 30_000,
+        'Confine to be active in the new shell');
+    // A shell starts in the overview, where a new window is not shown.
+    await ctx.waitFor(() => ctx.evalJs('Main.overview.hide(); !Main.overview.visible'), 10_000, 'the overview to close');
+}
+
 async function withFleetDatabase(ctx, fn) {
     await ctx.rootShOk('test ! -e /etc/dconf/profile/user || cp /etc/dconf/profile/user /etc/dconf/profile/user.confine-test-saved');
     await ctx.writeFile('/etc/dconf/profile/user', PROFILE);
     await ctx.writeFile('/etc/dconf/db/local.d/00-confine', KEYFILE);
     await ctx.writeFile('/etc/dconf/db/local.d/locks/confine', LOCKS);
     await ctx.rootShOk('dconf update');
+    await restartShell(ctx);
     try {
         await fn();
     } finally {
         await ctx.rootShOk('rm -rf /etc/dconf/db/local.d /etc/dconf/db/local /etc/dconf/profile/user && ' +
             '(test ! -e /etc/dconf/profile/user.confine-test-saved || mv /etc/dconf/profile/user.confine-test-saved /etc/dconf/profile/user) && dconf update');
         await resetSettings(ctx);
+        // Back to a shell without the fleet database, for whatever runs next.
+        await restartShell(ctx);
     }
 }
 
@@ -50,6 +70,8 @@ export const tests = [
                 ctx.assert.equal((await ctx.gsettings('get', SCHEMA, 'app-profiles')).trim(), `{'${CALCULATOR}': 'fleet'}`);
 
                 // The shell: a launch uses the locked assignment and the shipped profile.
+                // (A Calculator left running by an earlier scenario would only be focused.)
+                await closeApp(ctx, CALCULATOR);
                 const cursor = await ctx.journalCursor();
                 await callApp(ctx, CALCULATOR, 'app.activate()');
                 const win = await waitForWindow(ctx, CALCULATOR);
