@@ -10,7 +10,7 @@ import type GioUnix from 'gi://GioUnix';
 import Shell from 'gi://Shell';
 import {InjectionManager} from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import {DESKTOP_ENVIRONMENT, buildLaunchPlan} from '../core/launchPlan.js';
+import {DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopLaunchProblem} from '../core/launchPlan.js';
 import {findProperty} from '../core/properties.js';
 import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
@@ -20,13 +20,14 @@ import {
 } from '../core/storedValues.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
 import {StoredSettings} from '../settings/storedValues.js';
-import {ConfinedLauncher, LaunchFailure, errorMessage, type LaunchTarget} from './confinedLaunch.js';
+import {ConfinedLauncher, LaunchFailure, errorMessage, runsInTerminal, type LaunchTarget} from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
 import {UserManager, UserManagerUnavailable} from './userManager.js';
 
 type Request = Omit<LaunchTarget, 'app'>;
 
 const FIX_PROFILE = 'Fix the profile in Confine’s preferences.';
+const FIX_EARLY_EXIT = 'If it starts without Confine, an option of its profile keeps it from running.';
 const FIX_SYSTEMD = 'Check that systemd-run is installed and that “systemctl --user status” works.';
 
 function prefersDiscreteGpu(app: Shell.App, preference: Shell.AppLaunchGpu): boolean {
@@ -49,6 +50,12 @@ function environmentToPass(app: Shell.App): string[] {
         ? [...SET_BY_LAUNCH, ...SET_BY_STARTUP_NOTIFICATION]
         : SET_BY_LAUNCH;
     return DESKTOP_ENVIRONMENT.filter(name => fromLaunch.includes(name) || GLib.getenv(name) !== null);
+}
+
+/** Where GLib starts the app: the entry's Path=, else the shell's own directory. */
+function workingDirectory(app: Shell.App): string {
+    const path = (app.get_app_info() as GioUnix.DesktopAppInfo).get_string('Path');
+    return path && GLib.path_is_absolute(path) ? path : GLib.get_current_dir();
 }
 
 /** Properties of the profile that this systemd is too old to know. */
@@ -211,9 +218,13 @@ export class Launcher {
             return this.#fail(app, resolution.profileId,
                 `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null,
                 FIX_PROFILE);
-        case 'confined':
+        case 'confined': {
+            const problem = desktopLaunchProblem(resolution.profile);
+            if (problem !== null)
+                return this.#fail(app, resolution.profile.name, problem, null, FIX_PROFILE);
             this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
             return true;
+        }
         }
     }
 
@@ -227,12 +238,19 @@ export class Launcher {
                 profile,
                 suffix: randomSuffix(Math.random),
                 passEnvironment: environmentToPass(app),
+                terminal: runsInTerminal(app),
+                workingDirectory: workingDirectory(app),
+                runtimeDirectory: GLib.get_user_runtime_dir(),
             });
-            await this.#confinedLauncher.launch(target, plan, this.#checkSupport(profile));
+            const {earlyExit} = await this.#confinedLauncher.launch(target, plan, this.#checkSupport(profile));
             if (this.#settings.get_boolean('notify-confined-launch')) {
                 this.#notifier.notify(`${app.get_name()} runs confined`,
                     `Profile “${profile.name}”, unit ${plan.unitName}`, {transient: true});
             }
+            earlyExit.then(message => {
+                if (message !== null && !this.#destroyed)
+                    this.#fail(app, profile.name, message, stock, FIX_EARLY_EXIT);
+            }).catch(error => console.error(`Confine: watching ${plan.unitName} failed:`, error));
         } catch (error) {
             // A launch cut short by disable() has no one left to tell.
             if (this.#destroyed)
