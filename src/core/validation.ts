@@ -25,6 +25,32 @@ export interface ValidationError {
 export type ValueCheck = {ok: true; value: string} | {ok: false; message: string};
 export type ProfileCheck = {ok: true; profile: Profile} | {ok: false; errors: ValidationError[]};
 
+/**
+ * More keys than any real profile has (the catalogue's properties and the name, with
+ * room to spare). A stored profile beyond this is refused unread: unpacking each of
+ * 20,000 keys cost the shell hundreds of milliseconds per launch.
+ */
+export const MAX_PROFILE_KEYS = 64;
+
+/** What a settings reader hands on instead of a dictionary too large to unpack. */
+export class OversizedProfile {
+    readonly keyCount: number;
+
+    constructor(keyCount: number) {
+        this.keyCount = keyCount;
+    }
+}
+
+const MAX_LISTED_ERRORS = 3;
+
+/** The messages of the first few errors and how many more there are, for a notification or one line. */
+export function summarizeErrors(errors: readonly ValidationError[]): string {
+    const shown = errors.slice(0, MAX_LISTED_ERRORS).map(error => error.message);
+    if (errors.length > MAX_LISTED_ERRORS)
+        shown.push(`And ${errors.length - MAX_LISTED_ERRORS} more.`);
+    return shown.join(' ');
+}
+
 const UINT64_MAX = (1n << 64n) - 1n;
 const SIZE_FACTORS: Record<string, bigint> = {
     '': 1n, K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n,
@@ -237,6 +263,11 @@ export function validateProfile(id: string, raw: unknown): ProfileCheck {
     const idError = checkProfileId(id);
     if (idError)
         errors.push({property: null, message: idError});
+    if (raw instanceof OversizedProfile) {
+        errors.push({property: null, message: `Profile ${describeValue(id)} has ${raw.keyCount} keys; ` +
+            `a profile has at most ${MAX_PROFILE_KEYS}, so it was not read.`});
+        return {ok: false, errors};
+    }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
         errors.push({property: null, message: `Profile ${describeValue(id)} must be a dictionary of properties, not ${typeName(raw)}.`});
         return {ok: false, errors};

@@ -14,7 +14,7 @@ import {DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopLaunchProblem} from '../cor
 import {findProperty} from '../core/properties.js';
 import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
-import type {Profile} from '../core/validation.js';
+import {summarizeErrors, type Profile} from '../core/validation.js';
 import {
     ON_FAILURE_KEY, failurePolicy, foreignValues, foreignValuesFor, type StoredValues,
 } from '../core/storedValues.js';
@@ -216,7 +216,7 @@ export class Launcher {
             return false;
         case 'invalid':
             return this.#fail(app, resolution.profileId,
-                `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null,
+                `${resolution.explanation} ${summarizeErrors(resolution.errors)}`, null,
                 FIX_PROFILE);
         case 'confined': {
             const problem = desktopLaunchProblem(resolution.profile);
