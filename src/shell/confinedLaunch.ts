@@ -243,13 +243,18 @@ export function runsInTerminal(app: Shell.App): boolean {
     return (app.get_app_info() as GioUnix.DesktopAppInfo).get_boolean('Terminal');
 }
 
-/** The environment switcheroo-control gives for the discrete GPU, as the shell applies it. */
-function applyDiscreteGpuEnvironment(context: Gio.AppLaunchContext): void {
+/** The environment switcheroo-control gives for the discrete GPU: name, value, name, value … */
+export function discreteGpuEnvironment(): string[] {
     const proxy = global.get_switcheroo_control();
     const gpus = proxy?.get_cached_property('GPUs')?.recursiveUnpack() as
         Array<{Default?: boolean; Environment?: string[]}> | undefined;
     const discrete = gpus?.find(gpu => gpu.Default === false && gpu.Environment);
-    const environment = discrete?.Environment ?? [];
+    return discrete?.Environment ?? [];
+}
+
+/** The discrete GPU's environment, as the shell applies it. */
+function applyDiscreteGpuEnvironment(context: Gio.AppLaunchContext): void {
+    const environment = discreteGpuEnvironment();
     for (let i = 0; i + 1 < environment.length; i += 2)
         context.setenv(environment[i], environment[i + 1]);
 }

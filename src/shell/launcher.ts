@@ -20,7 +20,9 @@ import {
 } from '../core/storedValues.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
 import {StoredSettings} from '../settings/storedValues.js';
-import {ConfinedLauncher, LaunchFailure, errorMessage, runsInTerminal, type LaunchTarget} from './confinedLaunch.js';
+import {
+    ConfinedLauncher, LaunchFailure, discreteGpuEnvironment, errorMessage, runsInTerminal, type LaunchTarget,
+} from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
 import {UserManager, UserManagerUnavailable} from './userManager.js';
 
@@ -44,12 +46,15 @@ const SET_BY_STARTUP_NOTIFICATION = ['XDG_ACTIVATION_TOKEN', 'DESKTOP_STARTUP_ID
  * What a transient service must be handed: the desktop variables that will be set in
  * systemd-run's environment. Naming an unset one would give the app an empty value.
  */
-function environmentToPass(app: Shell.App): string[] {
+function environmentToPass(app: Shell.App, discreteGpu: boolean): string[] {
     const info = app.get_app_info() as GioUnix.DesktopAppInfo;
     const fromLaunch = info.get_boolean('StartupNotify')
         ? [...SET_BY_LAUNCH, ...SET_BY_STARTUP_NOTIFICATION]
         : SET_BY_LAUNCH;
-    return DESKTOP_ENVIRONMENT.filter(name => fromLaunch.includes(name) || GLib.getenv(name) !== null);
+    const desktop = DESKTOP_ENVIRONMENT.filter(name => fromLaunch.includes(name) || GLib.getenv(name) !== null);
+    // The launch context sets these for systemd-run; a service only gets them by name.
+    const gpu = discreteGpu ? discreteGpuEnvironment().filter((_word, index) => index % 2 === 0) : [];
+    return [...new Set([...desktop, ...gpu])];
 }
 
 /** Where GLib starts the app: the entry's Path=, else the shell's own directory. */
@@ -237,7 +242,7 @@ export class Launcher {
                 appName: app.get_name(),
                 profile,
                 suffix: randomSuffix(Math.random),
-                passEnvironment: environmentToPass(app),
+                passEnvironment: environmentToPass(app, target.discreteGpu),
                 terminal: runsInTerminal(app),
                 workingDirectory: workingDirectory(app),
                 runtimeDirectory: GLib.get_user_runtime_dir(),

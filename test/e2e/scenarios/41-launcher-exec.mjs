@@ -10,6 +10,7 @@ export const title = 'Exec lines and Terminal=true keep their argv under confine
 const ARGV_APP = 'confine-e2e-argv.desktop';
 const TERMINAL_APP = 'confine-e2e-terminal.desktop';
 const DOLLAR_APP = 'confine-e2e-dollar.desktop';
+const GPU_APP = 'confine-e2e-gpu.desktop';
 const TERMINAL_ENTRY = ['Name=Confine Terminal', 'Terminal=true', `Exec=${RECORDER} term "a b" 50%% %U`];
 // Issue 12, item 4: systemd expands $VAR, ${VAR} and $$ in a unit's command unless told not to.
 const DOLLAR_EXEC = `${RECORDER} dollar $HOME '\${X}' '$$' "a \\\\$USER b" x$1$`;
@@ -54,6 +55,36 @@ export const tests = [
             ctx.assert.deepEqual(stock.argv, ['$HOME', '${X}', '$$', 'a $USER b', 'x$1$']);
             ctx.assert.deepEqual(confined.argv, stock.argv, 'the confined app gets the stock argv');
             ctx.assert.match(confined.cgroup, confineUnitPattern(DOLLAR_APP, type));
+        },
+    })),
+    // Issue 12, item 7: "Launch using Discrete GPU" hands switcheroo-control's variables to a
+    // service too (the container has no switcheroo-control: the shell's proxy is replaced by one
+    // that reports a discrete GPU, and put back after).
+    ...[['limits', 'scope'], ['sandbox', 'service']].map(([profile, type]) => ({
+        name: `the discrete GPU's environment reaches a ${type}`,
+        fn: async ctx => {
+            await installRecorder(ctx);
+            await writeDesktopFile(ctx, GPU_APP, ['Name=Confine GPU', `Exec=${RECORDER} gpu`]);
+            await setProfiles(ctx, {profiles: [RESOURCE_PROFILE, SANDBOX_PROFILE], assignments: {[GPU_APP]: profile}});
+            await ctx.evalJs(`(() => {
+                const GLib = imports.gi.GLib;
+                const gpus = new GLib.Variant('aa{sv}', [
+                    {Name: new GLib.Variant('s', 'integrated'), Default: new GLib.Variant('b', true), Environment: new GLib.Variant('as', [])},
+                    {Name: new GLib.Variant('s', 'discrete'), Default: new GLib.Variant('b', false),
+                        Environment: new GLib.Variant('as', ['DRI_PRIME', 'pci-0000_01_00_0'])},
+                ]);
+                global.get_switcheroo_control = () => ({get_cached_property: name => name === 'GPUs' ? gpus : null});
+                return true;
+            })()`);
+            try {
+                await callApp(ctx, GPU_APP, 'app.launch(0, -1, Shell.AppLaunchGpu.DISCRETE)');
+                const record = await readRecord(ctx, 'gpu');
+                ctx.log(`recorded ${JSON.stringify(record)}`);
+                ctx.assert.match(record.cgroup, confineUnitPattern(GPU_APP, type));
+                ctx.assert.equal(record.gpu, 'pci-0000_01_00_0', 'DRI_PRIME reached the app');
+            } finally {
+                await ctx.evalJs('delete global.get_switcheroo_control; typeof global.get_switcheroo_control === "function"');
+            }
         },
     })),
     {
