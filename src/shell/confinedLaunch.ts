@@ -280,6 +280,8 @@ export class ConfinedLauncher {
     readonly #runtimeDir: Gio.File;
     readonly #desktopEntries = new Map<string, Promise<Uint8Array>>();
     readonly #busy = new Map<string, Promise<void>>();
+    /** The desktop-entry copies written since enable, removed on disable. */
+    readonly #copies = new Set<string>();
     readonly #userManager: UserManager;
     readonly #cancellable = new Gio.Cancellable();
     /** Pending timeouts and how to wake their waiters when we are destroyed. */
@@ -295,6 +297,17 @@ export class ConfinedLauncher {
         Shell.AppSystem.get_default().disconnectObject(this);
         this.#desktopEntries.clear();
         this.#cancellable.cancel();
+        // The copies stay while we are enabled (GIO_LAUNCHED_DESKTOP_FILE names them),
+        // not after. Deleting is left to finish on its own: nothing of ours is touched then.
+        for (const path of this.#copies)
+            Gio.File.new_for_path(path).delete_async(GLib.PRIORITY_LOW, null, (file, result) => {
+                try {
+                    file!.delete_finish(result);
+                } catch {
+                    // Already gone.
+                }
+            });
+        this.#copies.clear();
         for (const [id, wake] of this.#timers) {
             GLib.Source.remove(id);
             wake(false);
@@ -329,6 +342,7 @@ export class ConfinedLauncher {
         const info = await this.#exclusively(copy.get_path()!, async () => {
             await step(`its desktop entry could not be copied to ${this.#runtimeDir.get_path()}`,
                 writeContents(copy, rewriteDesktopEntry(contents, target.action, command), this.#cancellable));
+            this.#copies.add(copy.get_path()!);
             return GioUnix.DesktopAppInfo.new_from_filename(copy.get_path()!);
         });
         return this.#spawn(info, target, plan);

@@ -77,6 +77,25 @@ export const tests = [
             await assertNoExceptions(ctx, cursor);
         },
     },
+    // Issue 12, item 7: the per-app copies of desktop entries do not outlive the extension.
+    {
+        name: 'disable removes the desktop-entry copies in $XDG_RUNTIME_DIR/confine',
+        fn: async ctx => {
+            await installRecorder(ctx);
+            await writeDesktopFile(ctx, RECORDED_APP, ['Name=Confine Reconnect', `Exec=${RECORDER} again`]);
+            await setProfiles(ctx, {profiles: [RESOURCE_PROFILE], assignments: {[RECORDED_APP]: 'limits'}});
+            await callApp(ctx, RECORDED_APP, 'app.launch(0, -1, Shell.AppLaunchGpu.APP_PREF)');
+            await readRecord(ctx, 'again');
+            const copies = async () => (await ctx.sh('ls -A /run/user/1000/confine')).stdout.split('\n').filter(Boolean);
+            ctx.assert.ok((await copies()).includes(RECORDED_APP), 'the copy is there while enabled');
+            await setEnabled(ctx, false);
+            try {
+                await ctx.waitFor(async () => (await copies()).length === 0, 5000, 'the copies to be removed');
+            } finally {
+                await setEnabled(ctx, true);
+            }
+        },
+    },
     {
         name: 'a closed connection to the user manager is opened again on the next launch',
         fn: async ctx => {
