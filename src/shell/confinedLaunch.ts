@@ -482,18 +482,20 @@ export class ConfinedLauncher {
         }
         // A scope's child is the app itself; a service's and a terminal's are not.
         const end = plan.unitType === 'scope' && !inTerminal ? exited.then(endOfWaitStatus) : serviceEnd;
-        return {earlyExit: this.#watchEarlyExit(plan.unitName, end).finally(unwatchService)};
+        return {earlyExit: this.#watchEarlyExit(plan, end).finally(unwatchService)};
     }
 
     /** The message for a unit that ends with a failure within the first seconds, or null. */
-    async #watchEarlyExit(unitName: string, end: Promise<UnitEnd>): Promise<string | null> {
+    async #watchEarlyExit(plan: LaunchPlan, end: Promise<UnitEnd>): Promise<string | null> {
         const timer = this.#startTimer(EARLY_EXIT_WINDOW_MS);
         const first = await Promise.race([end, timer.elapsed.then(() => null)]);
         timer.cancel();
         const reason = first === null ? null : earlyEndReason(first);
         if (reason === null || this.#cancellable.is_cancelled())
             return null;
-        return earlyExitMessage(unitName, reason, await readJournalTail(unitName, this.#cancellable));
+        // A scope's app writes to the shell's own journal stream, not to its unit's.
+        const journal = plan.unitType === 'service' ? await readJournalTail(plan.unitName, this.#cancellable) : [];
+        return earlyExitMessage(plan.unitName, reason, journal);
     }
 
     /** A timeout that the launcher's destroy() removes; `elapsed` is false when cancelled. */
