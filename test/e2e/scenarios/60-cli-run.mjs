@@ -310,8 +310,9 @@ export const tests = [
                     'COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _confine; printf "%s\\n" "${COMPREPLY[@]}"');
                 return r.stdout.trim().split('\n');
             };
-            ctx.assert.deepEqual(await complete("confine ''"), ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps', 'help', '--help']);
+            ctx.assert.deepEqual(await complete("confine ''"), ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps', 'check', 'help', '--help']);
             ctx.assert.deepEqual(await complete("confine run --profile ''"), ['relaxed', 'strict']);
+            ctx.assert.deepEqual(await complete("confine check ''"), ['relaxed', 'strict', '--help']);
             ctx.assert.ok((await complete('confine show org.gnome.Te')).includes('org.gnome.TextEditor.desktop'));
         },
     },
@@ -323,7 +324,7 @@ export const tests = [
             ctx.assert.equal(top.code, 0);
             for (const status of Object.values(EXIT))
                 ctx.assert.match(top.stdout, new RegExp(`^\\s+${status}\\s`, 'm'));
-            for (const command of ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps']) {
+            for (const command of ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps', 'check']) {
                 const r = await sh(ctx, `${CONFINE} ${command} --help`);
                 ctx.assert.equal(r.code, 0);
                 ctx.assert.match(r.stdout, new RegExp(`^Usage: confine ${command}`));
