@@ -170,7 +170,8 @@ function reapChild(pid: number, exited: (waitStatus: number) => void): void {
 function readJournalTail(unitName: string, cancellable: Gio.Cancellable): Promise<string[]> {
     return new Promise(resolve => {
         try {
-            const journalctl = Gio.Subprocess.new(['journalctl', '--user', `--unit=${unitName}`, '--lines=5',
+            // What the unit's processes wrote; --unit would add the manager's lines about it.
+            const journalctl = Gio.Subprocess.new(['journalctl', '--user', `_SYSTEMD_USER_UNIT=${unitName}`, '--lines=5',
                 '--output=cat', '--no-pager', '--quiet'],
             Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_SILENCE);
             journalctl.communicate_utf8_async(null, cancellable, (_source, result) => {
