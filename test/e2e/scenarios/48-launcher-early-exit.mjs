@@ -45,6 +45,8 @@ export const tests = [
     {
         name: 'ProtectHome=tmpfs: a Wayland app shows its window, home hidden, runtime directory reachable',
         fn: async ctx => {
+            // Run first, the scenario finds the overview of the shell's start still shown.
+            await ctx.hideOverview();
             await setProfiles(ctx, {profiles: [HOME_TMPFS], assignments: {[CALCULATOR]: 'home-tmpfs'}, onFailure: 'refuse'});
             await clearConfineNotifications(ctx);
             const cursor = await ctx.journalCursor();
