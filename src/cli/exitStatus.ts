@@ -21,6 +21,8 @@ export const EXIT = {
     NO_SYSTEMD_RUN: 123,
     /** The systemd user manager cannot be reached. */
     NO_USER_MANAGER: 124,
+    /** check: something the profile asks for is not in effect on this machine. */
+    NOT_IN_EFFECT: 125,
     /** The command to run was not found, as a shell reports it. */
     COMMAND_NOT_FOUND: 127,
 } as const;
@@ -37,6 +39,7 @@ export const EXIT_STATUS_HELP: readonly (readonly [number, string])[] = [
     [EXIT.NO_PROFILE, 'no profile given and no default profile, or the app is set to run unconfined'],
     [EXIT.NO_SYSTEMD_RUN, 'systemd-run is not installed or not in PATH'],
     [EXIT.NO_USER_MANAGER, 'the systemd user manager cannot be reached'],
+    [EXIT.NOT_IN_EFFECT, 'check: something the profile asks for is not in effect here'],
     [EXIT.COMMAND_NOT_FOUND, 'the command to run was not found'],
 ];
 

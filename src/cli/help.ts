@@ -28,6 +28,7 @@ Commands:
                       give an app a profile ('' runs it unconfined)
   unassign DESKTOP_ID let the app follow the default profile again
   ps                  the running units started by Confine, with their limits
+  check PROFILE       what of the profile takes effect on this machine
   help [COMMAND]      this text, or a command's
 
 Run "confine COMMAND --help" for a command's options.
@@ -115,6 +116,19 @@ confine shell): unit name, description, processes, and the limits systemd
 applies to each (MemoryMax, CPUQuota, TasksMax, ... and the sandbox options of
 services). Services that confine run or confine shell waits on are oneshot
 units: they show as activating/start while they run.
+
+Options:
+  -h, --help          this text
+`,
+    check: `Usage: confine check PROFILE
+
+Starts a short probe in a unit made exactly as a launch from GNOME Shell makes it
+for PROFILE, and shows for each property the profile asks for whether it took
+effect here: memory, CPU and task limits in the unit's cgroup files (or
+"recorded but not enforced here" and why), NoNewPrivs, a private /tmp, no
+network, home hidden or read-only, system directories read-only; and whether a
+desktop app would still reach the Wayland display and the session bus.
+Exits with 125 when something the profile asks for is not in effect.
 
 Options:
   -h, --help          this text

@@ -3,7 +3,7 @@
 
 import {ConfineError, EXIT} from './exitStatus.js';
 
-export const SUBCOMMANDS = ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps'] as const;
+export const SUBCOMMANDS = ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps', 'check'] as const;
 export type Subcommand = typeof SUBCOMMANDS[number];
 
 export type Invocation =
@@ -20,7 +20,8 @@ export type Invocation =
     | {readonly command: 'show'; readonly desktopId: string}
     | {readonly command: 'assign'; readonly desktopId: string; readonly profile: string}
     | {readonly command: 'unassign'; readonly desktopId: string}
-    | {readonly command: 'ps'};
+    | {readonly command: 'ps'}
+    | {readonly command: 'check'; readonly profile: string};
 
 function usage(message: string, topic: Subcommand | null): ConfineError {
     const hint = topic === null ? 'confine --help' : `confine ${topic} --help`;
@@ -179,6 +180,13 @@ export function parseInvocation(args: readonly string[]): Invocation {
             return {command: 'help', topic};
         expectOperands(parsed, [], topic);
         return {command: 'ps'};
+    }
+    case 'check': {
+        const parsed = parseWords(rest, [HELP], topic, false);
+        if (parsed.options.has('help'))
+            return {command: 'help', topic};
+        const [profile] = expectOperands(parsed, ['PROFILE'], topic);
+        return {command: 'check', profile};
     }
     }
 }

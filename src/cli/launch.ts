@@ -22,6 +22,23 @@ export function isTerminal(fd: number): boolean {
 }
 
 /**
+ * True when our process group is the foreground one of our controlling terminal, so
+ * that a Ctrl-C there went to the whole group (read from /proc: pgrp and tpgid).
+ */
+function inForeground(): boolean {
+    try {
+        const [, contents] = GLib.file_get_contents('/proc/self/stat');
+        // The command name may hold spaces and parentheses: fields count from the last ")".
+        const text = new TextDecoder().decode(contents);
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        const [processGroup, terminalGroup] = [Number(fields[2]), Number(fields[5])];
+        return terminalGroup > 0 && terminalGroup === processGroup;
+    } catch {
+        return true;
+    }
+}
+
+/**
  * Spawns systemd-run with `argv` (the plan's argv and the command) on our own stdin,
  * stdout and stderr, and returns the exit status to pass on: the command's, or 128+N
  * when it was killed by signal N.
@@ -31,8 +48,10 @@ export function isTerminal(fd: number): boolean {
  *   in a scope, whose process systemd-run became; to every process of a service
  *   through the user manager.
  * - Ctrl-C's SIGINT already reaches a scope's command, which is in our foreground
- *   process group; a service is outside it, so the service gets it through the
- *   manager. (A service on a pty of its own sees Ctrl-C as a keystroke instead.)
+ *   process group; when we are not in the foreground of a terminal, no Ctrl-C can
+ *   have sent it, and the scope's command gets it from us. A service is outside our
+ *   group, so the service gets it through the manager. (A service on a pty of its
+ *   own sees Ctrl-C as a keystroke instead.)
  * Either way this process keeps waiting, so the terminal is handed back only once the
  * command has ended.
  */
@@ -43,7 +62,9 @@ export function runAndWait(argv: readonly string[], plan: LaunchPlan, manager: U
 
     const handOn = (signal: number) => {
         if (plan.unitType === 'scope') {
-            if (signal !== SIGINT)
+            // A Ctrl-C reached the command already; a SIGINT sent to us alone (kill -INT
+            // from a script) did not, and must not be swallowed.
+            if (signal !== SIGINT || !inForeground())
                 child.send_signal(signal);
             return;
         }

@@ -6,6 +6,7 @@ import GLib from 'gi://GLib';
 import System from 'system';
 
 import {buildLaunchPlan, DESKTOP_ENVIRONMENT, type LaunchPlan, type ServiceAttachment} from '../core/launchPlan.js';
+import {checkPassed, evaluateCheck, formatCheck, parseFindings} from '../core/profileCheck.js';
 import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
@@ -19,6 +20,7 @@ import {canonicalDesktopId, chooseProfile, invalidProfile, namedProfile, unknown
 import {formatProfiles, formatShow} from './report.js';
 import {escapeControls, printable} from './terminalText.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
+import {sessionProbe} from '../settings/profileProbe.js';
 import {openSettings, writeAssignments} from './settings.js';
 import {formatUnit} from './unitStatus.js';
 import {UserManager} from './userManager.js';
@@ -234,6 +236,35 @@ function ps(): number {
     return EXIT.OK;
 }
 
+/** `confine check`: a probe in a unit made as a desktop launch makes it, and what it found. */
+function check(profileId: string): number {
+    const settings = readConfinementSettings(openSettings());
+    const {profile} = chooseProfile({profile: profileId, app: null}, settings);
+    requireSystemdRun();
+    // The probe finds a file of our /tmp unless its /tmp is private.
+    const probe = sessionProbe(profile, systemdRunVersion(), SYSTEMD_RUN);
+    const {tmpMarker} = probe;
+    GLib.file_set_contents(tmpMarker, '');
+    let stdout: string;
+    let stderr: string;
+    let succeeded: boolean;
+    try {
+        const subprocess = Gio.Subprocess.new(probe.argv, Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE);
+        const [, out, err] = subprocess.communicate_utf8(null, null);
+        [stdout, stderr, succeeded] = [out ?? '', err ?? '', subprocess.get_successful()];
+    } finally {
+        GLib.unlink(tmpMarker);
+    }
+    write(`Profile "${escapeControls(profile.name)}" (${escapeControls(profileId)}), probed in ${probe.unitName}`);
+    if (!succeeded) {
+        throw new ConfineError(EXIT.NOT_IN_EFFECT, `the probe did not run in ${probe.unitName}, so nothing of the ` +
+            `profile is in effect: ${escapeControls(stderr.trim()) || 'systemd-run failed'}`);
+    }
+    const rows = evaluateCheck(profile, parseFindings(stdout));
+    write(formatCheck(rows));
+    return checkPassed(rows) ? EXIT.OK : EXIT.NOT_IN_EFFECT;
+}
+
 function main(args: readonly string[]): number {
     const invocation = parseInvocation(args);
     switch (invocation.command) {
@@ -254,6 +285,8 @@ function main(args: readonly string[]): number {
         return assign(invocation.desktopId, null);
     case 'ps':
         return ps();
+    case 'check':
+        return check(invocation.profile);
     }
 }
 

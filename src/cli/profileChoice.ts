@@ -2,7 +2,7 @@
 // the extension; every way of not getting a usable profile is a ConfineError.
 
 import {NO_CONFINEMENT, resolveProfile, type ConfinementSettings} from '../core/resolution.js';
-import {validateProfile, type Profile, type ValidationError} from '../core/validation.js';
+import {summarizeErrors, validateProfile, type Profile, type ValidationError} from '../core/validation.js';
 import {ConfineError, EXIT} from './exitStatus.js';
 
 export interface ProfileRequest {
@@ -31,7 +31,7 @@ export function unknownProfile(profileId: string, settings: ConfinementSettings,
 
 export function invalidProfile(profileId: string, errors: readonly ValidationError[]): ConfineError {
     return new ConfineError(EXIT.INVALID_PROFILE,
-        `profile "${profileId}" is invalid: ${errors.map(error => error.message).join(' ')}`);
+        `profile "${profileId}" is invalid: ${summarizeErrors(errors)}`);
 }
 
 /** The profile called `profileId`, validated. */

@@ -26,6 +26,24 @@ export interface LaunchRequest {
      */
     readonly passEnvironment?: readonly string[];
     readonly serviceAttachment?: ServiceAttachment;
+    /**
+     * The app runs in a terminal that GLib puts in front of systemd-run. Such a launch
+     * is always a service on a pty: in a scope the app would be the terminal's own
+     * child, which a VTE terminal moves into a vte-spawn scope of its own, out of ours.
+     */
+    readonly terminal?: boolean;
+    /**
+     * Services only: where the app starts. Absent, the caller's directory is used and
+     * must exist inside the sandbox; given, a directory the sandbox hides (home under
+     * ProtectHome) makes the app start in / instead of failing before exec.
+     */
+    readonly workingDirectory?: string;
+    /**
+     * Services only: $XDG_RUNTIME_DIR, which a desktop app needs for its display, its
+     * session bus and its sound. ProtectHome=tmpfs or read-only would cover it with
+     * /run/user; it is mounted back as it is.
+     */
+    readonly runtimeDirectory?: string;
 }
 
 export interface LaunchPlan {
@@ -42,6 +60,9 @@ export const DESKTOP_ENVIRONMENT: readonly string[] = [
     'XDG_ACTIVATION_TOKEN', 'DESKTOP_STARTUP_ID', 'GIO_LAUNCHED_DESKTOP_FILE',
     'DBUS_SESSION_BUS_ADDRESS', 'LANG', 'LANGUAGE', 'LC_ALL',
 ];
+
+/** The first systemd with Type=exec, which reports a failed exec to systemd-run. */
+export const TYPE_EXEC_SINCE = 240;
 
 /** The first systemd whose systemd-run has --expand-environment. */
 export const EXPAND_ENVIRONMENT_SINCE = 254;
@@ -75,6 +96,18 @@ export function literalCommand(plan: LaunchPlan, systemdVersion: number | null):
     return {argv: [...options, '--'], protect};
 }
 
+/**
+ * literalCommand for a launch from the desktop: a service is also of Type=exec. With
+ * the default Type=simple its start job succeeds at fork, before a missing program or
+ * a refused working directory could fail the exec, and nobody would hear of it.
+ */
+export function desktopCommand(plan: LaunchPlan, systemdVersion: number | null): LiteralCommand {
+    const literal = literalCommand(plan, systemdVersion);
+    if (plan.unitType !== 'service' || systemdVersion === null || systemdVersion < TYPE_EXEC_SINCE)
+        return literal;
+    return {...literal, argv: [...literal.argv.slice(0, -1), '--service-type=exec', '--']};
+}
+
 const MAX_DESCRIPTION = 200;
 
 /** Removes control characters (newlines could forge journal lines) and bounds the length. */
@@ -85,10 +118,33 @@ function sanitizeLabel(text: string): string {
 }
 
 const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An absolute path that systemd's path lists take as one word. */
+const PLAIN_PATH = /^\/[^\s"'\\:]*$/;
+
+function plainPath(path: string): string {
+    if (!PLAIN_PATH.test(path))
+        throw new Error(`not an absolute path without spaces, quotes or colons: ${JSON.stringify(path)}`);
+    return path;
+}
+
+/**
+ * Why a profile cannot run a desktop app at all, or null. Measured with systemd 257
+ * and 262: ProtectHome=yes makes /run/user inaccessible (mode 000), so nothing under
+ * it, $XDG_RUNTIME_DIR included, can be reached, not even through BindPaths=; the
+ * app cannot reach its Wayland display nor the session bus and dies without a window.
+ */
+export function desktopLaunchProblem(profile: Profile): string | null {
+    if (profile.properties.get('ProtectHome') === 'yes') {
+        return 'ProtectHome=yes also hides /run/user, where the Wayland display and the session bus are, ' +
+            'so no desktop app can start under it. Choose “Replaced by an empty directory” (tmpfs) or ' +
+            '“Read-only” instead: Confine keeps the runtime directory reachable with those.';
+    }
+    return null;
+}
 
 export function buildLaunchPlan(request: LaunchRequest): LaunchPlan {
     const {profile} = request;
-    const unitType: UnitType = fitsInScope(profile) ? 'scope' : 'service';
+    const unitType: UnitType = fitsInScope(profile) && !request.terminal ? 'scope' : 'service';
     const name = unitName(unitType, request.desktopId, request.suffix);
     const description = sanitizeLabel(`${request.appName || request.desktopId} (Confine profile ${profile.name})`);
 
@@ -96,9 +152,13 @@ export function buildLaunchPlan(request: LaunchRequest): LaunchPlan {
     if (unitType === 'scope') {
         argv.push('--scope');
     } else {
-        // The service gets the user manager's cwd unless told otherwise.
-        argv.push('--same-dir');
-        switch (request.serviceAttachment ?? 'detached') {
+        // The service gets the user manager's cwd unless told otherwise; a leading
+        // "-" lets it start in / when the sandbox hides the directory.
+        if (request.workingDirectory === undefined)
+            argv.push('--same-dir');
+        else
+            argv.push(`--property=WorkingDirectory=-${plainPath(request.workingDirectory)}`);
+        switch (request.terminal ? 'pty' : request.serviceAttachment ?? 'detached') {
         case 'detached':
             break;
         case 'pipe':
@@ -118,6 +178,10 @@ export function buildLaunchPlan(request: LaunchRequest): LaunchPlan {
     argv.push(`--unit=${name}`, `--description=${description}`, '--collect', '--quiet');
     for (const [property, value] of profile.properties)
         argv.push(`--property=${property}=${value}`);
+    const protectHome = profile.properties.get('ProtectHome');
+    if (unitType === 'service' && request.runtimeDirectory !== undefined &&
+        (protectHome === 'tmpfs' || protectHome === 'read-only'))
+        argv.push(`--property=BindPaths=${plainPath(request.runtimeDirectory)}`);
     argv.push('--');
     return {unitType, unitName: name, description, argv};
 }

@@ -75,3 +75,18 @@ export function unitName(type: UnitType, desktopId: string, suffix: string): str
 export function isConfineUnit(name: string): boolean {
     return /^app-confine-.+(-[A-Za-z0-9]+\.scope|@[A-Za-z0-9]+\.service)$/.test(name);
 }
+
+/**
+ * The D-Bus object path of a unit, as systemd's bus_label_escape makes it: every
+ * byte other than a letter or digit (and a leading digit) becomes _ and two hex digits.
+ */
+export function unitObjectPath(name: string): string {
+    let label = '';
+    for (const [index, byte] of [...new TextEncoder().encode(name)].entries()) {
+        const char = String.fromCharCode(byte);
+        label += /[A-Za-z]/.test(char) || (/[0-9]/.test(char) && index > 0)
+            ? char
+            : `_${byte.toString(16).padStart(2, '0')}`;
+    }
+    return `/org/freedesktop/systemd1/unit/${label}`;
+}

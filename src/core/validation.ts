@@ -26,6 +26,32 @@ export interface ValidationError {
 export type ValueCheck = {ok: true; value: string} | {ok: false; message: string};
 export type ProfileCheck = {ok: true; profile: Profile} | {ok: false; errors: ValidationError[]};
 
+/**
+ * More keys than any real profile has (the catalogue's properties and the name, with
+ * room to spare). A stored profile beyond this is refused unread: unpacking each of
+ * 20,000 keys cost the shell hundreds of milliseconds per launch.
+ */
+export const MAX_PROFILE_KEYS = 64;
+
+/** What a settings reader hands on instead of a dictionary too large to unpack. */
+export class OversizedProfile {
+    readonly keyCount: number;
+
+    constructor(keyCount: number) {
+        this.keyCount = keyCount;
+    }
+}
+
+const MAX_LISTED_ERRORS = 3;
+
+/** The messages of the first few errors and how many more there are, for a notification or one line. */
+export function summarizeErrors(errors: readonly ValidationError[], _: Translate = untranslated): string {
+    const shown = errors.slice(0, MAX_LISTED_ERRORS).map(error => error.message);
+    if (errors.length > MAX_LISTED_ERRORS)
+        shown.push(fill(_('And {count} more.'), {count: errors.length - MAX_LISTED_ERRORS}));
+    return shown.join(' ');
+}
+
 const UINT64_MAX = 2n ** 64n - 1n;
 const SIZE_FACTORS: Record<string, bigint> = {
     '': 1n, K: 2n ** 10n, M: 2n ** 20n, G: 2n ** 30n, T: 2n ** 40n,
@@ -254,6 +280,11 @@ export function validateProfile(id: string, raw: unknown, _: Translate = untrans
     const idError = checkProfileId(id, _);
     if (idError)
         errors.push({property: null, message: idError});
+    if (raw instanceof OversizedProfile) {
+        errors.push({property: null, message: fill(_('Profile {id} has {count} keys; a profile has at most {max}, so it was not read.'),
+            {id: describeValue(id, _), count: raw.keyCount, max: MAX_PROFILE_KEYS})});
+        return {ok: false, errors};
+    }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
         errors.push({property: null, message: fill(_('Profile {id} must be a dictionary of properties, not {type}.'),
             {id: describeValue(id, _), type: typeName(raw, _)})});

@@ -8,7 +8,7 @@ import Pango from 'gi://Pango';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {shellQuote} from '../core/execLine.js';
-import {DESKTOP_ENVIRONMENT, buildLaunchPlan} from '../core/launchPlan.js';
+import {DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopLaunchProblem} from '../core/launchPlan.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {ProfileEntry} from './confineSettings.js';
 import {format} from './text.js';
@@ -25,6 +25,9 @@ export interface PreviewApp {
 export function previewCommand(entry: ProfileEntry, app: PreviewApp, suffix: string): {command: string} | {problem: string} {
     if (!entry.check.ok)
         return {problem: entry.check.errors.map(error => error.message).join('\n')};
+    const problem = desktopLaunchProblem(entry.check.profile);
+    if (problem !== null)
+        return {problem};
     const plan = buildLaunchPlan({
         desktopId: app.desktopId,
         appName: app.name,

@@ -16,6 +16,7 @@ import {CommandPreview, type PreviewApp} from './commandPreview.js';
 import {findInstalledApp} from './installedApps.js';
 import type {MachineInfo} from './machineInfo.js';
 import {NumberPropertyRow} from './numberPropertyRow.js';
+import {ProfileCheckGroup} from './profileCheckGroup.js';
 import type {PropertyContext, PropertyEditor} from './propertyStatus.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
 import {SwitchPropertyRow} from './switchPropertyRow.js';
@@ -65,6 +66,7 @@ export class ProfileEditor extends Adw.NavigationPage {
     readonly nameRow: Adw.EntryRow;
     readonly editors = new Map<string, PropertyEditor>();
     readonly preview: CommandPreview;
+    readonly check: ProfileCheckGroup;
     readonly usedBy: Adw.PreferencesGroup;
     readonly propertiesGroup: Adw.PreferencesGroup;
     #settings: ConfineSettings;
@@ -108,6 +110,8 @@ export class ProfileEditor extends Adw.NavigationPage {
 
         this.preview = new CommandPreview();
         page.add(this.preview);
+        this.check = new ProfileCheckGroup();
+        page.add(this.check);
         this.usedBy = new Adw.PreferencesGroup({title: _('Used by')});
         page.add(this.usedBy);
 
@@ -142,6 +146,7 @@ export class ProfileEditor extends Adw.NavigationPage {
         this.#showUnknown(entry.raw);
         this.#showUsers(entry.name);
         this.preview.update(entry, this.#previewApp());
+        this.check.update(entry.check.ok ? entry.check.profile : null);
     }
 
     #showUnknown(raw: Readonly<Record<string, unknown>>): void {

@@ -13,7 +13,10 @@ import Meta from 'gi://Meta';
 import Shell from 'gi://Shell';
 
 import {prefixExec} from '../core/execLine.js';
-import {literalCommand, type LaunchPlan, type LiteralCommand} from '../core/launchPlan.js';
+import {
+    EARLY_EXIT_WINDOW_MS, earlyEndReason, earlyExitMessage, endOfWaitStatus, journalTail, type UnitEnd,
+} from '../core/earlyExit.js';
+import {desktopCommand, type LaunchPlan, type LiteralCommand} from '../core/launchPlan.js';
 import type {UserManager} from './userManager.js';
 
 const DESKTOP_GROUP = 'Desktop Entry';
@@ -156,11 +159,49 @@ function writeContents(file: Gio.File, text: string, cancellable: Gio.Cancellabl
  * watch outlives disable() on purpose: removed, it would leave every app that exits
  * later a zombie, and its callback touches nothing of the extension's state.
  */
-function reapChild(pid: number, exited: () => void): void {
-    GLib.child_watch_add(GLib.PRIORITY_DEFAULT, pid, () => {
+function reapChild(pid: number, exited: (waitStatus: number) => void): void {
+    GLib.child_watch_add(GLib.PRIORITY_DEFAULT, pid, (_pid, waitStatus) => {
         GLib.spawn_close_pid(pid);
-        exited();
+        exited(waitStatus);
     });
+}
+
+/** The last lines the unit wrote to the journal (a service's output goes there). */
+function readJournalTail(unitName: string, cancellable: Gio.Cancellable): Promise<string[]> {
+    return new Promise(resolve => {
+        try {
+            // What the unit's processes wrote; --unit would add the manager's lines about it.
+            const journalctl = Gio.Subprocess.new(['journalctl', '--user', `_SYSTEMD_USER_UNIT=${unitName}`, '--lines=5',
+                '--output=cat', '--no-pager', '--quiet'],
+            Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_SILENCE);
+            journalctl.communicate_utf8_async(null, cancellable, (_source, result) => {
+                try {
+                    const [, stdout] = journalctl.communicate_utf8_finish(result);
+                    resolve(journalTail(stdout ?? ''));
+                } catch {
+                    resolve([]);
+                }
+            });
+        } catch {
+            // No journalctl: the reason alone has to do.
+            resolve([]);
+        }
+    });
+}
+
+/** What the manager told about a service's end so far, in the terms of UnitEnd. */
+function unitEndOf(properties: Record<string, unknown>): UnitEnd {
+    const number = (name: string) => typeof properties[name] === 'number' ? properties[name] as number : undefined;
+    return {
+        result: typeof properties.Result === 'string' ? properties.Result : undefined,
+        code: number('ExecMainCode'),
+        status: number('ExecMainStatus'),
+    };
+}
+
+/** A launch that happened: `earlyExit` resolves with a message when the unit ended early, else with null. */
+export interface Launched {
+    readonly earlyExit: Promise<string | null>;
 }
 
 /**
@@ -198,13 +239,23 @@ function rewriteDesktopEntry(contents: Uint8Array, action: string | null, comman
     return keyFile.to_data()[0];
 }
 
-/** The environment switcheroo-control gives for the discrete GPU, as the shell applies it. */
-function applyDiscreteGpuEnvironment(context: Gio.AppLaunchContext): void {
+/** True when GLib puts a terminal in front of the app's command. */
+export function runsInTerminal(app: Shell.App): boolean {
+    return (app.get_app_info() as GioUnix.DesktopAppInfo).get_boolean('Terminal');
+}
+
+/** The environment switcheroo-control gives for the discrete GPU: name, value, name, value … */
+export function discreteGpuEnvironment(): string[] {
     const proxy = global.get_switcheroo_control();
     const gpus = proxy?.get_cached_property('GPUs')?.recursiveUnpack() as
         Array<{Default?: boolean; Environment?: string[]}> | undefined;
     const discrete = gpus?.find(gpu => gpu.Default === false && gpu.Environment);
-    const environment = discrete?.Environment ?? [];
+    return discrete?.Environment ?? [];
+}
+
+/** The discrete GPU's environment, as the shell applies it. */
+function applyDiscreteGpuEnvironment(context: Gio.AppLaunchContext): void {
+    const environment = discreteGpuEnvironment();
     for (let i = 0; i + 1 < environment.length; i += 2)
         context.setenv(environment[i], environment[i + 1]);
 }
@@ -230,6 +281,8 @@ export class ConfinedLauncher {
     readonly #runtimeDir: Gio.File;
     readonly #desktopEntries = new Map<string, Promise<Uint8Array>>();
     readonly #busy = new Map<string, Promise<void>>();
+    /** The desktop-entry copies written since enable, removed on disable. */
+    readonly #copies = new Set<string>();
     readonly #userManager: UserManager;
     readonly #cancellable = new Gio.Cancellable();
     /** Pending timeouts and how to wake their waiters when we are destroyed. */
@@ -245,6 +298,17 @@ export class ConfinedLauncher {
         Shell.AppSystem.get_default().disconnectObject(this);
         this.#desktopEntries.clear();
         this.#cancellable.cancel();
+        // The copies stay while we are enabled (GIO_LAUNCHED_DESKTOP_FILE names them),
+        // not after. Deleting is left to finish on its own: nothing of ours is touched then.
+        for (const path of this.#copies)
+            Gio.File.new_for_path(path).delete_async(GLib.PRIORITY_LOW, null, (file, result) => {
+                try {
+                    file!.delete_finish(result);
+                } catch {
+                    // Already gone.
+                }
+            });
+        this.#copies.clear();
         for (const [id, wake] of this.#timers) {
             GLib.Source.remove(id);
             wake(false);
@@ -257,7 +321,7 @@ export class ConfinedLauncher {
      * `ready` is the caller's own check, which gives systemd's version; it is awaited
      * just before spawning so that it runs alongside the file work instead of before it.
      */
-    async launch(target: LaunchTarget, plan: LaunchPlan, ready: Promise<number>): Promise<void> {
+    async launch(target: LaunchTarget, plan: LaunchPlan, ready: Promise<number>): Promise<Launched> {
         // Rejections of `ready` are handled by the Promise.all below; this only keeps
         // an early return from reporting them as unhandled.
         ready.catch(() => {});
@@ -275,13 +339,14 @@ export class ConfinedLauncher {
                 ensurePrivateDirectory(this.#runtimeDir, this.#cancellable)),
             ready,
         ]);
-        const command = literalCommand(plan, systemdVersion);
+        const command = desktopCommand(plan, systemdVersion);
         const info = await this.#exclusively(copy.get_path()!, async () => {
             await step(`its desktop entry could not be copied to ${this.#runtimeDir.get_path()}`,
                 writeContents(copy, rewriteDesktopEntry(contents, target.action, command), this.#cancellable));
+            this.#copies.add(copy.get_path()!);
             return GioUnix.DesktopAppInfo.new_from_filename(copy.get_path()!);
         });
-        await this.#spawn(info, target, plan);
+        return this.#spawn(info, target, plan);
     }
 
     /**
@@ -315,7 +380,7 @@ export class ConfinedLauncher {
         return contents;
     }
 
-    async #spawn(info: GioUnix.DesktopAppInfo | null, target: LaunchTarget, plan: LaunchPlan): Promise<void> {
+    async #spawn(info: GioUnix.DesktopAppInfo | null, target: LaunchTarget, plan: LaunchPlan): Promise<Launched> {
         if (!info) {
             // GLib refuses an entry whose Exec program is not on PATH: here, systemd-run.
             if (GLib.find_program_in_path(plan.argv[0]) === null)
@@ -323,7 +388,34 @@ export class ConfinedLauncher {
             throw new LaunchFailure('GLib could not read the rewritten desktop entry');
         }
 
-        const outcome = new Promise<string>(resolve => this.#userManager.watchUnit(plan.unitName, resolve));
+        let reportOutcome: (result: string) => void = () => {};
+        const outcome = new Promise<string>(resolve => {
+            reportOutcome = resolve;
+        });
+        await this.#userManager.watchUnit(plan.unitName, reportOutcome);
+        const inTerminal = runsInTerminal(target.app);
+        // A service's end is only known to the manager; watched from before its start,
+        // as the app may die the moment it runs.
+        let reportServiceEnd: (end: UnitEnd) => void = () => {};
+        const serviceEnd = new Promise<UnitEnd>(resolve => {
+            reportServiceEnd = resolve;
+        });
+        const seen: Record<string, unknown> = {};
+        let started = false;
+        const unwatchService = plan.unitType === 'service'
+            ? this.#userManager.watchProperties(plan.unitName, changed => {
+                Object.assign(seen, changed);
+                // A new unit may first announce itself "inactive"; only "failed" or an
+                // "inactive" after a start is an end.
+                if (seen.ActiveState === 'activating' || seen.ActiveState === 'active')
+                    started = true;
+                if (seen.ActiveState === 'failed' || (seen.ActiveState === 'inactive' && started)) {
+                    // The exit status comes in a signal of the Service interface, sent
+                    // with this one: a round trip makes sure it is here too.
+                    this.#userManager.sync().catch(() => {}).then(() => reportServiceEnd(unitEndOf(seen)));
+                }
+            })
+            : () => {};
         const context = createLaunchContext(target);
         let startupId: string | null = null;
         context.connect('launched', (_context, _info, platformData: GLib.Variant) => {
@@ -342,15 +434,19 @@ export class ConfinedLauncher {
                 });
         } catch (error) {
             this.#userManager.forgetUnit(plan.unitName);
+            unwatchService();
             const gerror = error as GLib.Error;
             if (gerror.matches?.(GLib.SpawnError, GLib.SpawnError.NOENT) && /systemd-run/.test(gerror.message))
                 throw new LaunchFailure('systemd-run is not installed (it comes with systemd)');
             throw new LaunchFailure(`it could not be started: ${gerror.message}`);
         }
 
-        const exited = new Promise<void>(resolve => reapChild(pid, resolve));
+        const exited = new Promise<number>(resolve => reapChild(pid, resolve));
         let settled = false;
-        const failed = exited.then(async () => {
+        // For a Terminal=true app the child is the terminal, which runs systemd-run in
+        // its window; its client often hands the command to a running terminal and
+        // exits at once, so its exit says nothing about the unit.
+        const failed = inTerminal ? new Promise<string>(() => {}) : exited.then(async () => {
             // A scope's child is the app itself, which may exit hours after its launch.
             if (settled)
                 return 'done';
@@ -364,20 +460,43 @@ export class ConfinedLauncher {
         const timedOut = timer.elapsed.then(elapsed => {
             if (!elapsed)
                 return 'Confine was disabled during the launch';
-            GLib.spawn_async(null, ['kill', '-TERM', `${pid}`], null, GLib.SpawnFlags.SEARCH_PATH, null);
+            // Only systemd-run may be signalled: a terminal's PID may by now be that of
+            // a window with other work in it.
+            if (!inTerminal)
+                GLib.spawn_async(null, ['kill', '-TERM', `${pid}`], null, GLib.SpawnFlags.SEARCH_PATH, null);
             return `the systemd user manager did not start ${plan.unitName} within ${START_TIMEOUT_MS / 1000} s`;
         });
         const result = await Promise.race([outcome, failed, timedOut]);
         settled = true;
         timer.cancel();
         if (result !== 'done') {
-            this.#userManager.forgetUnit(plan.unitName);
+            unwatchService();
+            if (inTerminal)
+                this.#userManager.stopIfStarted(plan.unitName);
+            else
+                this.#userManager.forgetUnit(plan.unitName);
             // Ends the startup sequence: left open, the app would stay "starting" and
             // the shell would ignore the fallback launch.
             if (startupId)
                 context.launch_failed(startupId);
             throw new LaunchFailure(result);
         }
+        // A scope's child is the app itself; a service's and a terminal's are not.
+        const end = plan.unitType === 'scope' && !inTerminal ? exited.then(endOfWaitStatus) : serviceEnd;
+        return {earlyExit: this.#watchEarlyExit(plan, end).finally(unwatchService)};
+    }
+
+    /** The message for a unit that ends with a failure within the first seconds, or null. */
+    async #watchEarlyExit(plan: LaunchPlan, end: Promise<UnitEnd>): Promise<string | null> {
+        const timer = this.#startTimer(EARLY_EXIT_WINDOW_MS);
+        const first = await Promise.race([end, timer.elapsed.then(() => null)]);
+        timer.cancel();
+        const reason = first === null ? null : earlyEndReason(first);
+        if (reason === null || this.#cancellable.is_cancelled())
+            return null;
+        // A scope's app writes to the shell's own journal stream, not to its unit's.
+        const journal = plan.unitType === 'service' ? await readJournalTail(plan.unitName, this.#cancellable) : [];
+        return earlyExitMessage(plan.unitName, reason, journal);
     }
 
     /** A timeout that the launcher's destroy() removes; `elapsed` is false when cancelled. */

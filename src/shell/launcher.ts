@@ -10,18 +10,20 @@ import type GioUnix from 'gi://GioUnix';
 import Shell from 'gi://Shell';
 import {InjectionManager, gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import {DESKTOP_ENVIRONMENT, buildLaunchPlan} from '../core/launchPlan.js';
+import {DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopLaunchProblem} from '../core/launchPlan.js';
 import {findProperty} from '../core/properties.js';
 import {resolveProfile} from '../core/resolution.js';
 import {fill} from '../core/translate.js';
 import {randomSuffix} from '../core/unitName.js';
-import type {Profile} from '../core/validation.js';
+import {summarizeErrors, type Profile} from '../core/validation.js';
 import {
     ON_FAILURE_KEY, failurePolicy, foreignValues, foreignValuesFor, type StoredValues,
 } from '../core/storedValues.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
 import {StoredSettings} from '../settings/storedValues.js';
-import {ConfinedLauncher, LaunchFailure, errorMessage, type LaunchTarget} from './confinedLaunch.js';
+import {
+    ConfinedLauncher, LaunchFailure, discreteGpuEnvironment, errorMessage, runsInTerminal, type LaunchTarget,
+} from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
 import {UserManager, UserManagerUnavailable} from './userManager.js';
 
@@ -29,6 +31,7 @@ type Request = Omit<LaunchTarget, 'app'>;
 
 // Functions, not constants: gettext answers only once the extension is loaded.
 const FIX_PROFILE = () => _('Fix the profile in Confine’s preferences.');
+const FIX_EARLY_EXIT = () => _('If it starts without Confine, an option of its profile keeps it from running.');
 const FIX_SYSTEMD = () => _('Check that systemd-run is installed and that “systemctl --user status” works.');
 
 /** The reason of a failure nobody foresaw. */
@@ -50,12 +53,21 @@ const SET_BY_STARTUP_NOTIFICATION = ['XDG_ACTIVATION_TOKEN', 'DESKTOP_STARTUP_ID
  * What a transient service must be handed: the desktop variables that will be set in
  * systemd-run's environment. Naming an unset one would give the app an empty value.
  */
-function environmentToPass(app: Shell.App): string[] {
+function environmentToPass(app: Shell.App, discreteGpu: boolean): string[] {
     const info = app.get_app_info() as GioUnix.DesktopAppInfo;
     const fromLaunch = info.get_boolean('StartupNotify')
         ? [...SET_BY_LAUNCH, ...SET_BY_STARTUP_NOTIFICATION]
         : SET_BY_LAUNCH;
-    return DESKTOP_ENVIRONMENT.filter(name => fromLaunch.includes(name) || GLib.getenv(name) !== null);
+    const desktop = DESKTOP_ENVIRONMENT.filter(name => fromLaunch.includes(name) || GLib.getenv(name) !== null);
+    // The launch context sets these for systemd-run; a service only gets them by name.
+    const gpu = discreteGpu ? discreteGpuEnvironment().filter((_word, index) => index % 2 === 0) : [];
+    return [...new Set([...desktop, ...gpu])];
+}
+
+/** Where GLib starts the app: the entry's Path=, else the shell's own directory. */
+function workingDirectory(app: Shell.App): string {
+    const path = (app.get_app_info() as GioUnix.DesktopAppInfo).get_string('Path');
+    return path && GLib.path_is_absolute(path) ? path : GLib.get_current_dir();
 }
 
 /** Properties of the profile that this systemd is too old to know. */
@@ -219,12 +231,16 @@ export class Launcher {
             return false;
         case 'invalid':
             return this.#fail(app, resolution.profileId,
-                `${resolution.explanation} ${resolution.errors.map(e => e.message).join(' ')}`, null,
+                `${resolution.explanation} ${summarizeErrors(resolution.errors, _)}`, null,
                 FIX_PROFILE());
-        case 'confined':
+        case 'confined': {
+            const problem = desktopLaunchProblem(resolution.profile);
+            if (problem !== null)
+                return this.#fail(app, resolution.profile.name, problem, null, FIX_PROFILE());
             // Never rejects: every error goes through the on-failure policy.
             void this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
             return true;
+        }
         }
     }
 
@@ -237,13 +253,20 @@ export class Launcher {
                 appName: app.get_name(),
                 profile,
                 suffix: randomSuffix(Math.random),
-                passEnvironment: environmentToPass(app),
+                passEnvironment: environmentToPass(app, target.discreteGpu),
+                terminal: runsInTerminal(app),
+                workingDirectory: workingDirectory(app),
+                runtimeDirectory: GLib.get_user_runtime_dir(),
             });
-            await this.#confinedLauncher.launch(target, plan, this.#checkSupport(profile));
+            const {earlyExit} = await this.#confinedLauncher.launch(target, plan, this.#checkSupport(profile));
             if (this.#settings.get_boolean('notify-confined-launch')) {
                 this.#notifier.notify(fill(_('{app} runs confined'), {app: app.get_name()}),
                     fill(_('Profile “{profile}”, unit {unit}'), {profile: profile.name, unit: plan.unitName}), {transient: true});
             }
+            earlyExit.then(message => {
+                if (message !== null && !this.#destroyed)
+                    this.#fail(app, profile.name, message, stock, FIX_EARLY_EXIT());
+            }).catch(error => console.error(`Confine: watching ${plan.unitName} failed:`, error));
         } catch (error) {
             // A launch cut short by disable() has no one left to tell.
             if (this.#destroyed)

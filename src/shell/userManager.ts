@@ -9,6 +9,8 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
+import {unitObjectPath} from '../core/unitName.js';
+
 const SYSTEMD_NAME = 'org.freedesktop.systemd1';
 const SYSTEMD_PATH = '/org/freedesktop/systemd1';
 const MANAGER_INTERFACE = 'org.freedesktop.systemd1.Manager';
@@ -43,14 +45,56 @@ export class UserManager {
 
     /**
      * Calls `listener` once with the result of the start job of `unitName`.
-     * Register before spawning systemd-run so the signal cannot be missed.
+     * Register, and await the returned promise, before spawning systemd-run so the
+     * signal cannot be missed: it resolves once JobRemoved reaches us, on a connection
+     * opened again if the last one was closed since.
      */
-    watchUnit(unitName: string, listener: JobListener): void {
+    async watchUnit(unitName: string, listener: JobListener): Promise<void> {
         this.#listeners.set(unitName, listener);
+        try {
+            await this.#connect();
+        } catch (error) {
+            this.#listeners.delete(unitName);
+            throw error;
+        }
+    }
+
+    /**
+     * Calls `listener` with every change of the properties of `unitName` that the
+     * manager announces, from now on, until the returned function is called. Needs
+     * the connection that watchUnit opened; subscribe before the unit exists.
+     */
+    watchProperties(unitName: string, listener: (changed: Record<string, unknown>) => void): () => void {
+        const connection = this.#connection;
+        if (!connection)
+            return () => {};
+        const id = connection.signal_subscribe(SYSTEMD_NAME, 'org.freedesktop.DBus.Properties',
+            'PropertiesChanged', unitObjectPath(unitName), null, Gio.DBusSignalFlags.NONE,
+            (_connection, _sender, _path, _interface, _signal, parameters) => {
+                const [, changed] = parameters.recursiveUnpack() as [string, Record<string, unknown>];
+                listener(changed);
+            });
+        return () => connection.signal_unsubscribe(id);
     }
 
     forgetUnit(unitName: string): void {
         this.#listeners.delete(unitName);
+    }
+
+    /**
+     * For a launch given up while its systemd-run may still be asking for the unit:
+     * should the unit start after all, it is stopped, so a fallback launch does not
+     * leave the app running twice.
+     */
+    stopIfStarted(unitName: string): void {
+        this.#listeners.set(unitName, result => {
+            if (result !== 'done' || !this.#connection)
+                return;
+            this.#call(this.#connection, MANAGER_INTERFACE, 'StopUnit',
+                new GLib.Variant('(ss)', [unitName, 'replace']), '(o)').catch(error => {
+                console.error(`Confine: could not stop ${unitName}, which started too late:`, error);
+            });
+        });
     }
 
     /**

@@ -6,7 +6,7 @@ import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
 
 import {resolveProfile} from '../../dist/extension/core/resolution.js';
-import {validateProfile} from '../../dist/extension/core/validation.js';
+import {summarizeErrors, validateProfile} from '../../dist/extension/core/validation.js';
 import {readConfinementSettings} from '../../dist/extension/settings/confinementSettings.js';
 import {parseDump} from '../../dist/extension/settings/storedValues.js';
 import {assertDeepEqual, assertEqual, assertTrue, run, test} from './harness.js';
@@ -134,6 +134,30 @@ test('a "__proto__" key in a stored profile is refused, not dropped', () => {
     const resolution = resolveProfile('a.desktop', current);
     assertEqual(resolution.kind, 'invalid', 'the profile is invalid');
     assertDeepEqual(resolution.errors.map(error => error.property), ['__proto__'], 'the key at fault');
+});
+
+// Issue 12, item 7: unpacking 20,000 keys cost the shell hundreds of ms per launch.
+test('a profile with 20,000 unknown keys is refused unread, fast, in one short message', () => {
+    const settings = freshSettings();
+    const huge = {name: new GLib.Variant('s', 'Huge')};
+    for (let i = 0; i < 20000; i++)
+        huge[`Unknown${i}`] = new GLib.Variant('s', 'x');
+    const many = {name: new GLib.Variant('s', 'Many')};
+    for (let i = 0; i < 40; i++)
+        many[`Unknown${i}`] = new GLib.Variant('s', 'x');
+    settings.set_value('profiles', new GLib.Variant('a{sa{sv}}', {huge, many}));
+    settings.set_value('app-profiles', new GLib.Variant('a{ss}', {'a.desktop': 'huge', 'b.desktop': 'many'}));
+    const started = GLib.get_monotonic_time();
+    const current = readConfinementSettings(settings);
+    const resolution = resolveProfile('a.desktop', current);
+    const elapsedMs = (GLib.get_monotonic_time() - started) / 1000;
+    assertTrue(elapsedMs < 20, `read and resolved in ${elapsedMs} ms`);
+    assertEqual(resolution.kind, 'invalid', 'the profile is invalid');
+    assertEqual(summarizeErrors(resolution.errors), 'Profile "huge" has 20001 keys; a profile has at most 64, so it was not read.');
+    const many40 = resolveProfile('b.desktop', current);
+    assertEqual(many40.errors.length, 40, 'a profile under the bound is read and judged key by key');
+    const summary40 = summarizeErrors(many40.errors);
+    assertTrue(summary40.endsWith('And 37 more.') && summary40.length < 400, `short: ${summary40}`);
 });
 
 test('dconf dump output is read with each value\'s stored type', () => {

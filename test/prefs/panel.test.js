@@ -267,6 +267,27 @@ if (!LOCKED) {
         assert.equal(copied, label(), 'the copy button copies exactly the preview');
     }));
 
+    // Issue 12: the editor's check runs the probe in a real unit of the user manager.
+    test('"Check this profile" probes a unit and shows per property what took effect', () => withPanel(async (panel, window) => {
+        const editor = await openEditor(panel, window, 'strict');
+        assert.ok(editor.check.button.sensitive, 'a valid profile can be checked');
+        editor.check.button.emit('clicked');
+        await waitUntil(() => editor.check.rows.length > 0, 'the check to finish', 30000);
+        const rows = Object.fromEntries(editor.check.rows.map(row => [row.title, row.subtitle]));
+        print(`# check rows: ${JSON.stringify(rows)}`);
+        assert.equal(rows['NoNewPrivileges = yes'], 'NoNewPrivs is 1');
+        assert.equal(rows['PrivateTmp = yes'], 'a private /tmp');
+        assert.match(rows['MemoryMax = 70%'], /^(enforced: memory\.max = \d+|recorded but not enforced here: .+)$/);
+        gsettings.set_value('profiles', new GLib.Variant('a{sa{sv}}', {
+            hidden: {name: new GLib.Variant('s', 'Hidden'), ProtectHome: new GLib.Variant('s', 'yes')},
+            broken: {name: new GLib.Variant('s', 'Broken'), MemoryMax: new GLib.Variant('s', 'lots')},
+        }));
+        const hidden = await openEditor(panel, window, 'hidden');
+        assert.match(hidden.preview.label.label, /ProtectHome=yes also hides \/run\/user/, 'the editor says why yes cannot work');
+        const broken = await openEditor(panel, window, 'broken');
+        assert.equal(broken.check.button.sensitive, false, 'an invalid profile cannot be checked');
+    }));
+
     test('apps that use a profile are listed and used for the preview', () => withPanel(async (panel, window) => {
         const apps = panel.applications;
         apps.buildAll();

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
-import {DESKTOP_ENVIRONMENT, buildLaunchPlan, literalCommand, type LaunchRequest} from '../../src/core/launchPlan.js';
+import {
+    DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopCommand, desktopLaunchProblem, literalCommand, type LaunchRequest,
+} from '../../src/core/launchPlan.js';
 import {profileOf} from './fixtures.js';
 
 const RELAXED = profileOf({name: 'Relaxed', MemoryMax: '70%'}, 'relaxed');
@@ -164,5 +166,46 @@ describe('literalCommand', () => {
         const literal = literalCommand(plan, 253);
         assert.deepEqual(literal.argv, plan.argv);
         assert.equal(literal.protect(exec), exec);
+    });
+});
+
+// Issue 12, items 2 and 5: terminal apps, service start checks and ProtectHome.
+describe('desktop launches of services', () => {
+    test('a Terminal=true app runs in a service on a pty, even with a resource-only profile', () => {
+        const plan = buildLaunchPlan(request(RELAXED, {terminal: true}));
+        assert.equal(plan.unitType, 'service');
+        assert.deepEqual(plan.argv.slice(0, 5), ['systemd-run', '--user', '--same-dir', '--wait', '--pty']);
+    });
+
+    test('a service started for the desktop may fall back to / when the sandbox hides its directory', () => {
+        const {argv} = buildLaunchPlan(request(STRICT, {workingDirectory: '/home/u/work'}));
+        assert.deepEqual(argv.slice(0, 3), ['systemd-run', '--user', '--property=WorkingDirectory=-/home/u/work']);
+        assert.ok(!argv.includes('--same-dir'));
+        assert.throws(() => buildLaunchPlan(request(STRICT, {workingDirectory: 'relative'})), /absolute path/);
+        assert.throws(() => buildLaunchPlan(request(STRICT, {workingDirectory: '/a b'})), /absolute path/);
+    });
+
+    test('ProtectHome=tmpfs and read-only keep the runtime directory reachable; yes is refused', () => {
+        for (const value of ['tmpfs', 'read-only']) {
+            const profile = profileOf({name: 'Home', ProtectHome: value}, 'home');
+            assert.equal(buildLaunchPlan(request(profile, {runtimeDirectory: '/run/user/1000'})).argv.at(-2),
+                '--property=BindPaths=/run/user/1000', value);
+            assert.equal(desktopLaunchProblem(profile), null);
+        }
+        const hidden = profileOf({name: 'Hidden', ProtectHome: 'yes'}, 'hidden');
+        assert.ok(!buildLaunchPlan(request(hidden, {runtimeDirectory: '/run/user/1000'})).argv
+            .some(word => word.startsWith('--property=BindPaths')));
+        assert.match(desktopLaunchProblem(hidden) ?? '', /ProtectHome=yes also hides \/run\/user/);
+        assert.equal(desktopLaunchProblem(STRICT), null);
+    });
+
+    test('a desktop service gets Type=exec where systemd has it, so a failed exec fails the start', () => {
+        const service = buildLaunchPlan(request(STRICT));
+        assert.deepEqual(desktopCommand(service, 254).argv,
+            [...literalCommand(service, 254).argv.slice(0, -1), '--service-type=exec', '--']);
+        assert.deepEqual(desktopCommand(service, 239).argv, literalCommand(service, 239).argv);
+        assert.deepEqual(desktopCommand(service, null).argv, literalCommand(service, null).argv);
+        const scope = buildLaunchPlan(request());
+        assert.deepEqual(desktopCommand(scope, 262).argv, literalCommand(scope, 262).argv);
     });
 });

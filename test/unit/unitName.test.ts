@@ -6,6 +6,7 @@ import {describe, test} from 'node:test';
 
 import {
     LAUNCHER, RANDOM_LENGTH, UNIT_NAME_MAX, appIdOfDesktopId, escapeAppId, isConfineUnit, randomSuffix, unitName,
+    unitObjectPath,
 } from '../../src/core/unitName.js';
 
 /** What systemd's unit_name_is_valid() accepts for our two shapes. */
@@ -178,5 +179,16 @@ describe('isConfineUnit', () => {
         assert.equal(isConfineUnit('app-confine-x@abc.scope'), false);
         assert.equal(isConfineUnit('session-2.scope'), false);
         assert.equal(isConfineUnit('app-confine--abc.scope'), false);
+    });
+});
+
+// Issue 12, item 5: the early-exit watch listens on the unit's object path before it exists.
+describe('unitObjectPath', () => {
+    test('escapes as systemd\'s bus_label_escape does', () => {
+        assert.equal(unitObjectPath('dbus.service'), '/org/freedesktop/systemd1/unit/dbus_2eservice');
+        assert.equal(unitObjectPath('app-confine-a\\x2db@x1.service'),
+            '/org/freedesktop/systemd1/unit/app_2dconfine_2da_5cx2db_40x1_2eservice');
+        assert.equal(unitObjectPath('1x9.scope'), '/org/freedesktop/systemd1/unit/_31x9_2escope');
+        assert.equal(unitObjectPath('é'), '/org/freedesktop/systemd1/unit/_c3_a9');
     });
 });

@@ -137,6 +137,22 @@ export const tests = [
             }
         },
     },
+    // Issue 12, item 7: a SIGINT sent to confine alone (no terminal, so no Ctrl-C reached the
+    // command) used to be swallowed for a scope. env --default-signal undoes the SIGINT that a
+    // non-interactive shell ignores in its background jobs.
+    {
+        name: 'SIGINT to confine alone ends a scope\'s command too',
+        fn: async ctx => {
+            await setUp(ctx);
+            const count = 'pgrep -f "^(/usr/bin/)?sleep 122$" | wc -l';
+            const r = await sh(ctx, `true; env --default-signal=INT ${CONFINE} run --profile relaxed -- sleep 122 > /dev/null 2>&1 & ` +
+                `pid=$!; sleep 2; echo "before: $(${count})"; kill -INT $pid; wait $pid; echo "status=$?"; sleep 1; echo "left: $(${count})"`);
+            ctx.log(r.stdout.trim().replace(/\n/g, ' | '));
+            ctx.assert.match(r.stdout, /^before: 1$/m, 'the command ran');
+            ctx.assert.match(r.stdout, /^status=130$/m, 'confine exits 128+SIGINT');
+            ctx.assert.match(r.stdout, /^left: 0$/m, 'the command is gone');
+        },
+    },
     {
         name: '--dry-run prints the exact command line and runs nothing',
         fn: async ctx => {
@@ -294,8 +310,9 @@ export const tests = [
                     'COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _confine; printf "%s\\n" "${COMPREPLY[@]}"');
                 return r.stdout.trim().split('\n');
             };
-            ctx.assert.deepEqual(await complete("confine ''"), ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps', 'help', '--help']);
+            ctx.assert.deepEqual(await complete("confine ''"), ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps', 'check', 'help', '--help']);
             ctx.assert.deepEqual(await complete("confine run --profile ''"), ['relaxed', 'strict']);
+            ctx.assert.deepEqual(await complete("confine check ''"), ['relaxed', 'strict', '--help']);
             ctx.assert.ok((await complete('confine show org.gnome.Te')).includes('org.gnome.TextEditor.desktop'));
         },
     },
@@ -307,7 +324,7 @@ export const tests = [
             ctx.assert.equal(top.code, 0);
             for (const status of Object.values(EXIT))
                 ctx.assert.match(top.stdout, new RegExp(`^\\s+${status}\\s`, 'm'));
-            for (const command of ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps']) {
+            for (const command of ['run', 'shell', 'profiles', 'show', 'assign', 'unassign', 'ps', 'check']) {
                 const r = await sh(ctx, `${CONFINE} ${command} --help`);
                 ctx.assert.equal(r.code, 0);
                 ctx.assert.match(r.stdout, new RegExp(`^Usage: confine ${command}`));

@@ -137,12 +137,17 @@ export async function assertNoExceptions(ctx, cursor) {
     ctx.assert.deepEqual(exceptions, [], 'no JS exception from the extension in the shell journal');
 }
 
-/** A script that records its argv (NUL-separated) and cgroup under ~/records/<tag>. */
+/**
+ * A script that records its argv (NUL-separated), its stdin, $DRI_PRIME and its cgroup
+ * under ~/records/<tag>, and one line per start in <tag>.started.
+ */
 export const RECORDER = '/usr/local/bin/confine-e2e-recorder';
 const RECORDER_SCRIPT = `#!/bin/sh
 tag="$1"; shift
 mkdir -p "$HOME/records"
 printf '%s\\0' "$@" > "$HOME/records/$tag.argv"
+readlink /proc/self/fd/0 > "$HOME/records/$tag.stdin"
+printf '%s' "$DRI_PRIME" > "$HOME/records/$tag.gpu"
 cat /proc/self/cgroup > "$HOME/records/$tag.cgroup"
 date +%s%N >> "$HOME/records/$tag.started"
 `;
@@ -175,7 +180,9 @@ export async function readRecord(ctx, tag, timeoutMs = 15_000) {
         timeoutMs, `the recorder to run for ${tag}`);
     const argv = (await ctx.readFile(`${ctx.home}/records/${tag}.argv`)).split('\0').slice(0, -1);
     const cgroup = (await ctx.readFile(`${ctx.home}/records/${tag}.cgroup`)).trim();
-    return {argv, cgroup};
+    const stdin = (await ctx.readFile(`${ctx.home}/records/${tag}.stdin`)).trim();
+    const gpu = await ctx.readFile(`${ctx.home}/records/${tag}.gpu`);
+    return {argv, cgroup, stdin, gpu};
 }
 
 export async function setEnabled(ctx, enabled) {

@@ -1,0 +1,67 @@
+// A unit that ends in the first seconds after its start: the launch failed, even
+// though systemd started it. Said in a few words for a notification.
+
+/** How long after the start a unit's end still counts as a failed launch. */
+export const EARLY_EXIT_WINDOW_MS = 5000;
+
+/** How the main process ended, in the terms of systemd's ExecMainCode (CLD_* of waitid). */
+export interface UnitEnd {
+    /** systemd's Result of the unit, such as "success", "exit-code", "signal", "oom-kill". */
+    readonly result?: string;
+    /** 1 exited, 2 killed, 3 dumped core; absent when unknown (a scope). */
+    readonly code?: number;
+    /** The exit status, or the signal number when killed. */
+    readonly status?: number;
+}
+
+const CLD_EXITED = 1;
+const CLD_KILLED = 2;
+const CLD_DUMPED = 3;
+
+const SIGNAL_NAMES: Record<number, string> = {
+    1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
+    9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM', 31: 'SIGSYS',
+};
+
+function signalName(signal: number): string {
+    return SIGNAL_NAMES[signal] ?? `signal ${signal}`;
+}
+
+/** A wait status as waitpid gives it (and GLib's child watch), as a UnitEnd. */
+export function endOfWaitStatus(waitStatus: number): UnitEnd {
+    const signal = waitStatus & 0x7f;
+    if (signal === 0)
+        return {code: CLD_EXITED, status: (waitStatus >> 8) & 0xff};
+    return {code: (waitStatus & 0x80) !== 0 ? CLD_DUMPED : CLD_KILLED, status: signal};
+}
+
+/** Why the end was a failure, or null for a clean one (an app handing over to its running instance). */
+export function earlyEndReason(end: UnitEnd): string | null {
+    if (end.code === CLD_KILLED || end.code === CLD_DUMPED)
+        return `it was killed by ${signalName(end.status ?? 0)}${end.code === CLD_DUMPED ? ' (core dumped)' : ''}`;
+    if (end.code === CLD_EXITED && (end.status ?? 0) !== 0)
+        return `it exited with status ${end.status}`;
+    if (end.result !== undefined && end.result !== 'success')
+        return `it ended with result “${end.result}”`;
+    return null;
+}
+
+const MAX_LINES = 5;
+const MAX_LINE = 200;
+
+/** The last few lines of the unit's journal output, short and free of control characters. */
+export function journalTail(text: string): string[] {
+    return text.split('\n')
+        // eslint-disable-next-line no-control-regex
+        .map(line => line.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim())
+        .filter(line => line !== '')
+        .slice(-MAX_LINES)
+        .map(line => line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line);
+}
+
+/** The notification text for a unit that ended early. */
+export function earlyExitMessage(unitName: string, reason: string, journal: readonly string[]): string {
+    const seconds = EARLY_EXIT_WINDOW_MS / 1000;
+    const head = `${unitName} stopped within ${seconds} s of its start: ${reason}.`;
+    return journal.length === 0 ? head : `${head} Its last words:\n${journal.join('\n')}`;
+}
