@@ -58,6 +58,8 @@ export function formatPercent(percent: number): string {
 }
 
 export const UNKNOWN = 'unknown';
+/** The CPU rate before a second sample exists. */
+export const MEASURING = '…';
 
 /** One measure of a row: its text and, when it has a limit, how full it is (0…1, may exceed 1). */
 export interface Measure {
@@ -90,7 +92,9 @@ export function usageRow(earlier: UsageSample | null, later: UsageSample): Usage
     return {
         memory: measure(known(values.MemoryCurrent), memoryMax ?? memoryHigh, formatBytes),
         memoryLimit,
-        cpu: measure(cpuPercent(earlier, later), quotaUs === null ? null : quotaUs / 10_000, formatPercent),
+        cpu: earlier === null && known(values.CPUUsageNSec) !== null
+            ? {text: MEASURING, level: null}
+            : measure(cpuPercent(earlier, later), quotaUs === null ? null : quotaUs / 10_000, formatPercent),
         tasks: measure(known(values.TasksCurrent), known(values.TasksMax), value => `${value}`),
     };
 }

@@ -41,6 +41,7 @@ export class LimitEvents {
     #reported = new Set<LimitKind>();
     #throttleStartMs: number | null = null;
     #lastThrottleMs = 0;
+    #reachedMemoryMax = false;
 
     /** A new reading of memory.events at `nowMs`; returns what to report now. */
     memoryEvents(counts: Map<string, number>, nowMs: number): LimitKind[] {
@@ -49,6 +50,8 @@ export class LimitEvents {
         if (!before)
             return [];
         const found: LimitKind[] = [];
+        if (rose(before, counts, 'max') || rose(before, counts, 'oom'))
+            this.#reachedMemoryMax = true;
         if (rose(before, counts, 'oom_kill'))
             found.push('oom-kill');
         if (rose(before, counts, 'high')) {
@@ -66,6 +69,15 @@ export class LimitEvents {
         const before = this.#pids;
         this.#pids = counts;
         return before && rose(before, counts, 'max') ? this.#once(['tasks-max']) : [];
+    }
+
+    /**
+     * The unit ended with `result`. A kill can remove the unit's cgroup before its
+     * oom_kill count is read; "oom-kill" then counts when the unit was seen at its
+     * MemoryMax (memory.events max/oom) before, which a systemd-oomd kill is not.
+     */
+    unitResult(result: string): LimitKind[] {
+        return result === 'oom-kill' && this.#reachedMemoryMax ? this.#once(['oom-kill']) : [];
     }
 
     #once(kinds: LimitKind[]): LimitKind[] {

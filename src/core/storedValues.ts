@@ -20,6 +20,8 @@ export const STORED_TYPES: Readonly<Record<string, string>> = {
     'default-profile': 's',
     [ON_FAILURE_KEY]: 's',
     'notify-confined-launch': 'b',
+    'show-indicator': 'b',
+    'notify-limits': 'b',
 };
 
 

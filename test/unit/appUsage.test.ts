@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
 import {
-    UNKNOWN, compareListedUnits, cpuPercent, formatBytes, known, profileOfDescription, usageRow, type UsageSample,
+    MEASURING, UNKNOWN, compareListedUnits, cpuPercent, formatBytes, known, profileOfDescription, usageRow, type UsageSample,
 } from '../../src/core/appUsage.js';
 
 const UINT64_MAX = 18446744073709551615n;
@@ -100,6 +100,10 @@ describe('usageRow', () => {
             cpu: {text: UNKNOWN, level: null}, tasks: {text: '3', level: null},
         });
     });
+});
+
+test('usageRow: the first sample of a unit with CPU accounting is still measuring, not unknown', () => {
+    assert.deepEqual(usageRow(null, sample({CPUUsageNSec: 5e9})).cpu, {text: MEASURING, level: null});
 });
 
 describe('profileOfDescription', () => {

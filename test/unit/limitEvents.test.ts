@@ -26,6 +26,24 @@ describe('LimitEvents', () => {
         assert.deepEqual(events.memoryEvents(memory({oom_kill: 4, oom: 4}), 300), []);
     });
 
+    test('a unit ending in oom-kill counts only after it was seen at its MemoryMax, and not twice', () => {
+        const oomd = new LimitEvents();
+        oomd.memoryEvents(memory({}), 0);
+        oomd.memoryEvents(memory({high: 4}), 10);
+        assert.deepEqual(oomd.unitResult('oom-kill'), [], 'a kill without reaching MemoryMax is systemd-oomd\'s');
+
+        const kernel = new LimitEvents();
+        kernel.memoryEvents(memory({}), 0);
+        kernel.memoryEvents(memory({max: 40}), 10);
+        assert.deepEqual(kernel.unitResult('success'), []);
+        assert.deepEqual(kernel.unitResult('oom-kill'), ['oom-kill']);
+
+        const both = new LimitEvents();
+        both.memoryEvents(memory({}), 0);
+        assert.deepEqual(both.memoryEvents(memory({max: 40, oom: 1, oom_kill: 1}), 10), ['oom-kill']);
+        assert.deepEqual(both.unitResult('oom-kill'), [], 'reported once');
+    });
+
     test('MemoryHigh throttling is reported once it lasted SUSTAINED_MS, once', () => {
         const events = new LimitEvents();
         events.memoryEvents(memory({}), 0);
