@@ -114,9 +114,9 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
         return this.#caption.text;
     }
 
-    /** The figures behind the texts, for tests: bytes and percent of one CPU. */
-    get latest(): {memoryCurrent: number | null; cpuPercent: number | null} {
-        return {memoryCurrent: this.#latest.memoryCurrent, cpuPercent: this.#latest.cpuPercent};
+    /** The figures behind the texts, for tests: bytes, percent of one CPU and the sample they come from. */
+    get latest(): {memoryCurrent: number | null; cpuPercent: number | null; sample: UsageSample | null} {
+        return {...this.#latest, sample: this.#sample};
     }
 
     #latest: {memoryCurrent: number | null; cpuPercent: number | null} = {memoryCurrent: null, cpuPercent: null};
@@ -274,7 +274,8 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         const key = findAssignmentKey(item.unit.desktopId, settings.assignments);
         const assigned = key === null ? null : settings.assignments[key];
         const choices: [string | null, string][] = [
-            [null, settings.defaultProfile === NO_CONFINEMENT ? 'Default (none)' : 'Default profile'],
+            [null, settings.defaultProfile === NO_CONFINEMENT ? 'Default (none)'
+                : `Default (${profileName(settings.defaultProfile, settings.profiles[settings.defaultProfile])})`],
             [NO_CONFINEMENT, 'None'],
             ...Object.keys(settings.profiles).sort().map(id =>
                 [id, profileName(id, settings.profiles[id])] as [string, string]),
