@@ -121,6 +121,11 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
 
     #latest: {memoryCurrent: number | null; cpuPercent: number | null} = {memoryCurrent: null, cpuPercent: null};
 
+    /** The CPU rate is over the last refresh: after the menu was closed there is none to compare with. */
+    forgetSample(): void {
+        this.#sample = null;
+    }
+
     update(values: Record<string, unknown>, timeUs: number): void {
         const sample: UsageSample = {values: values as UsageSample['values'], timeUs};
         const row = usageRow(this.#sample, sample);
@@ -189,8 +194,10 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         }
         this.#cancellable?.cancel();
         this.#cancellable = null;
-        if (!open)
+        if (!open) {
+            this.#items.forEach(item => item.forgetSample());
             return;
+        }
         this.#cancellable = new Gio.Cancellable();
         this.#refresh();
         this.#refreshId = GLib.timeout_add(GLib.PRIORITY_DEFAULT, REFRESH_MS, () => {

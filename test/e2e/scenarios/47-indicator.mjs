@@ -161,6 +161,8 @@ export const tests = [
             await ctx.clickRect(stop);
             await ctx.waitFor(async () => (await ctx.sh(`systemctl --user is-active ${ctx.shellQuote(unit)}`)).stdout.trim() !== 'active',
                 10_000, 'the unit to stop');
+            // Activating an item closes the menu, as every shell menu does; open again, the app is gone.
+            await openMenu(ctx);
             await ctx.waitFor(async () => !(await menuRows(ctx)).some(r => r.unit === unit), 5_000,
                 'the stopped app to leave the menu');
             await closeMenu(ctx);
