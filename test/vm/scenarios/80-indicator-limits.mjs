@@ -75,7 +75,10 @@ export const tests = [
             const app = await launchApp(ctx, appId, 'figures');
             const { unit, dir } = unitOf(app.cgroup);
             try {
+                // A menu cannot take its grab over the overview the shell starts in: it would close at once.
+                await ctx.hideOverview();
                 await ctx.evalJs(`${INDICATOR}.menu.open(); true`);
+                ctx.assert.equal(await ctx.evalJs(`${INDICATOR}.menu.isOpen`), true, 'the menu is open');
                 await ctx.waitFor(async () => ((await figures(ctx, unit, dir)).menu?.cpuPercent ?? null) !== null, 30_000, 'the menu to show the app');
                 const first = await figures(ctx, unit, dir);
                 const shown = [];
