@@ -53,3 +53,14 @@ export function appUnitOf(unitName: string): AppUnit | null {
         return null;
     return {desktopId: `${appId}.desktop`, launcher, confined: launcher === LAUNCHER, type};
 }
+
+/** The unit's object path in the manager, as systemd's bus_label_escape() spells it. */
+export function unitObjectPath(unitName: string): string {
+    let label = '';
+    for (const byte of new TextEncoder().encode(unitName)) {
+        const char = String.fromCharCode(byte);
+        const keep = /[A-Za-z]/.test(char) || (label !== '' && /[0-9]/.test(char));
+        label += keep ? char : `_${byte.toString(16).padStart(2, '0')}`;
+    }
+    return `/org/freedesktop/systemd1/unit/${label === '' ? '_' : label}`;
+}

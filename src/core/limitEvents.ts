@@ -33,20 +33,31 @@ export const THROTTLE_GAP_MS = 10_000;
 /**
  * The counters of one unit over its life. Each kind is reported at most once per
  * unit, that is once per launch; the first reading is the baseline, so a unit that
- * was throttled before Confine was enabled is not reported for it.
+ * was throttled before Confine was enabled is not reported for it. A unit seen
+ * starting is `fresh`: its cgroup is new, so its counters start at 0 and an event
+ * before the first reading still counts.
  */
 export class LimitEvents {
-    #memory: Map<string, number> | null = null;
-    #pids: Map<string, number> | null = null;
+    #memory: Map<string, number> | null;
+    #pids: Map<string, number> | null;
+    #readMemory = false;
+    readonly #fresh: boolean;
     #reported = new Set<LimitKind>();
     #throttleStartMs: number | null = null;
     #lastThrottleMs = 0;
     #reachedMemoryMax = false;
 
+    constructor({fresh = false} = {}) {
+        this.#fresh = fresh;
+        this.#memory = fresh ? new Map() : null;
+        this.#pids = fresh ? new Map() : null;
+    }
+
     /** A new reading of memory.events at `nowMs`; returns what to report now. */
     memoryEvents(counts: Map<string, number>, nowMs: number): LimitKind[] {
         const before = this.#memory;
         this.#memory = counts;
+        this.#readMemory = true;
         if (!before)
             return [];
         const found: LimitKind[] = [];
@@ -74,10 +85,14 @@ export class LimitEvents {
     /**
      * The unit ended with `result`. A kill can remove the unit's cgroup before its
      * oom_kill count is read; "oom-kill" then counts when the unit was seen at its
-     * MemoryMax (memory.events max/oom) before, which a systemd-oomd kill is not.
+     * MemoryMax (memory.events max/oom) before, which a systemd-oomd kill is not, or
+     * when a fresh unit died before its counters could be read at all: systemd-oomd
+     * acts only on pressure or swap use sustained for many seconds, never on a unit
+     * that young.
      */
     unitResult(result: string): LimitKind[] {
-        return result === 'oom-kill' && this.#reachedMemoryMax ? this.#once(['oom-kill']) : [];
+        const kernelKill = this.#reachedMemoryMax || (this.#fresh && !this.#readMemory);
+        return result === 'oom-kill' && kernelKill ? this.#once(['oom-kill']) : [];
     }
 
     #once(kinds: LimitKind[]): LimitKind[] {

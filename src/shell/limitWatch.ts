@@ -8,7 +8,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import Shell from 'gi://Shell';
 
-import {appUnitOf} from '../core/appUnit.js';
+import {appUnitOf, unitObjectPath} from '../core/appUnit.js';
 import {formatBytes, known, profileOfDescription} from '../core/appUsage.js';
 import {LIMIT_PROPERTY, LimitEvents, limitNotice, parseEventCounts, type LimitKind} from '../core/limitEvents.js';
 import {
@@ -25,10 +25,12 @@ export interface LimitHost {
 }
 
 interface WatchedUnit {
-    readonly unit: RunningAppUnit;
+    unit: RunningAppUnit;
     readonly events: LimitEvents;
-    readonly properties: Record<string, unknown>;
+    properties: Record<string, unknown>;
     readonly monitors: Gio.FileMonitor[];
+    /** Settles once the unit's description and properties were read (or could not be). */
+    ready: Promise<void>;
 }
 
 export class LimitWatch {
@@ -37,8 +39,6 @@ export class LimitWatch {
     #connection: Gio.DBusConnection | null = null;
     #signalIds: number[] = [];
     readonly #watched = new Map<string, WatchedUnit>();
-    /** Units whose watch is being set up, so a unit is never watched twice. */
-    readonly #pending = new Set<string>();
 
     constructor(host: LimitHost) {
         this.#host = host;
@@ -97,46 +97,72 @@ export class LimitWatch {
         }
     }
 
+    /**
+     * A unit that just started. It is watched at once, under the object path systemd
+     * gives it, so that its end is seen even if it comes before its description could
+     * be read (a memory bomb can be that quick).
+     */
     #watchByName(name: string): void {
         const connection = this.#connection;
-        if (!connection || this.#watched.has(name) || this.#pending.has(name))
+        const app = appUnitOf(name);
+        if (!connection || !app || this.#watched.has(name))
             return;
-        callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByNames',
+        const unit = {...app, name, description: '', path: unitObjectPath(name)};
+        const watch = this.#add(unit, true);
+        watch.ready = callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByNames',
             new GLib.Variant('(as)', [[name]]), '(a(ssssssouso))', this.#cancellable).then(reply => {
             const [[entry]] = reply.deepUnpack() as [[string, string, string, string, string, string, string][]];
-            const app = appUnitOf(name);
-            if (entry && app)
-                this.#watch({...app, name, description: entry[1], path: entry[6]});
+            if (entry)
+                watch.unit = {...unit, description: entry[1]};
+            return this.#setUp(watch);
         }).catch(error => this.#warn(name, error));
     }
 
     #watch(unit: RunningAppUnit): void {
-        const connection = this.#connection;
-        if (!connection || this.#watched.has(unit.name) || this.#pending.has(unit.name))
+        if (this.#watched.has(unit.name))
             return;
-        this.#pending.add(unit.name);
-        unitProperties(connection, unit, this.#cancellable).then(async properties => {
-            const cgroup = properties.ControlGroup;
-            if (typeof cgroup !== 'string' || cgroup === '')
+        const watch = this.#add(unit, false);
+        watch.ready = this.#setUp(watch).catch(error => this.#warn(unit.name, error));
+    }
+
+    #add(unit: RunningAppUnit, fresh: boolean): WatchedUnit {
+        const watch: WatchedUnit = {
+            unit, properties: {}, events: new LimitEvents({fresh}), monitors: [], ready: Promise.resolve(),
+        };
+        this.#watched.set(unit.name, watch);
+        return watch;
+    }
+
+    /** Reads the unit's limits and cgroup, then its counters, and monitors them. */
+    async #setUp(watch: WatchedUnit): Promise<void> {
+        const {unit} = watch;
+        const connection = this.#connection;
+        if (!connection)
+            return;
+        watch.properties = await unitProperties(connection, unit, this.#cancellable);
+        const cgroup = watch.properties.ControlGroup;
+        if (typeof cgroup !== 'string' || cgroup === '')
+            return;
+        // Reading the counters waits for nothing but the properties above.
+        this.#readCounters(watch, cgroup).catch(error => this.#warn(unit.name, error));
+    }
+
+    async #readCounters(watch: WatchedUnit, cgroup: string): Promise<void> {
+        const {unit} = watch;
+        for (const file of EVENT_FILES) {
+            const gfile = Gio.File.new_for_path(`${CGROUP_ROOT}${cgroup}/${file}`);
+            // A file that is not there (no such controller, as in a container) is not watched.
+            if (!await this.#read(watch, gfile, file))
+                continue;
+            if (this.#watched.get(unit.name) !== watch)
                 return;
-            const watch: WatchedUnit = {unit, properties, events: new LimitEvents(), monitors: []};
-            this.#watched.set(unit.name, watch);
-            for (const file of EVENT_FILES) {
-                const gfile = Gio.File.new_for_path(`${CGROUP_ROOT}${cgroup}/${file}`);
-                // The first reading is the baseline; a file that is not there (no such
-                // controller, as in a container) is not watched at all.
-                if (!await this.#read(watch, gfile, file))
-                    continue;
-                if (this.#watched.get(unit.name) !== watch)
-                    return;
-                const monitor = gfile.monitor_file(Gio.FileMonitorFlags.NONE, null);
-                monitor.connect('changed', (_monitor, _file, _other, event) => {
-                    if (event === Gio.FileMonitorEvent.CHANGED)
-                        this.#read(watch, gfile, file).catch(error => this.#warn(unit.name, error));
-                });
-                watch.monitors.push(monitor);
-            }
-        }).catch(error => this.#warn(unit.name, error)).finally(() => this.#pending.delete(unit.name));
+            const monitor = gfile.monitor_file(Gio.FileMonitorFlags.NONE, null);
+            monitor.connect('changed', (_monitor, _file, _other, event) => {
+                if (event === Gio.FileMonitorEvent.CHANGED)
+                    this.#read(watch, gfile, file).catch(error => this.#warn(unit.name, error));
+            });
+            watch.monitors.push(monitor);
+        }
     }
 
     /** Reads one counter file and reports what moved; false when it cannot be read. */
@@ -177,10 +203,17 @@ export class LimitWatch {
     }
 
     #report(watch: WatchedUnit, kinds: LimitKind[]): void {
+        if (kinds.length > 0)
+            watch.ready.then(() => this.#notify(watch, kinds)).catch(error => this.#warn(watch.unit.name, error));
+    }
+
+    #notify(watch: WatchedUnit, kinds: LimitKind[]): void {
+        if (this.#cancellable.is_cancelled())
+            return;
         const {unit, properties} = watch;
         const app = Shell.AppSystem.get_default().lookup_app(unit.desktopId);
         const appName = app?.get_name() ?? unit.desktopId.replace(/\.desktop$/, '');
-        const profile = profileOfDescription(unit.description) ?? unit.description;
+        const profile = profileOfDescription(unit.description) ?? (unit.description || 'its profile');
         for (const kind of kinds) {
             const value = known(properties[LIMIT_PROPERTY[kind]] as number | undefined);
             const limit = value === null ? null : kind === 'tasks-max' ? `${value}` : formatBytes(value);

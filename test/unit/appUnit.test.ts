@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
-import {appUnitOf, unescapeUnitSegment} from '../../src/core/appUnit.js';
+import {appUnitOf, unescapeUnitSegment, unitObjectPath} from '../../src/core/appUnit.js';
 import {unitName} from '../../src/core/unitName.js';
 
 describe('appUnitOf', () => {
@@ -50,5 +50,15 @@ describe('unescapeUnitSegment', () => {
         assert.equal(unescapeUnitSegment('caf\\xc3\\xa9\\x2d1'), 'café-1');
         assert.equal(unescapeUnitSegment('plain.id'), 'plain.id');
         assert.equal(unescapeUnitSegment('\\xc3'), null);
+    });
+});
+
+describe('unitObjectPath', () => {
+    test('escapes like systemd: every byte but letters (and digits after the first) as _xx', () => {
+        assert.equal(unitObjectPath('app-confine-org.gnome.TextEditor-k3j4.scope'),
+            '/org/freedesktop/systemd1/unit/app_2dconfine_2dorg_2egnome_2eTextEditor_2dk3j4_2escope');
+        assert.equal(unitObjectPath('app-confine-firefox\\x2desr@ab1.service'),
+            '/org/freedesktop/systemd1/unit/app_2dconfine_2dfirefox_5cx2desr_40ab1_2eservice');
+        assert.equal(unitObjectPath('1x'), '/org/freedesktop/systemd1/unit/_31x');
     });
 });

@@ -44,6 +44,20 @@ describe('LimitEvents', () => {
         assert.deepEqual(both.unitResult('oom-kill'), [], 'reported once');
     });
 
+    test('a fresh unit counts from 0: an event before the first reading is reported', () => {
+        const events = new LimitEvents({fresh: true});
+        assert.deepEqual(events.memoryEvents(memory({max: 9, oom: 1, oom_kill: 1}), 0), ['oom-kill']);
+        assert.deepEqual(new LimitEvents({fresh: true}).pidsEvents(new Map([['max', 1]])), ['tasks-max']);
+    });
+
+    test('a fresh unit killed before its counters were read counts as a kill at its limit; a read one needs MemoryMax seen', () => {
+        assert.deepEqual(new LimitEvents({fresh: true}).unitResult('oom-kill'), ['oom-kill']);
+        assert.deepEqual(new LimitEvents().unitResult('oom-kill'), [], 'a unit found running, never read');
+        const read = new LimitEvents({fresh: true});
+        read.memoryEvents(memory({}), 0);
+        assert.deepEqual(read.unitResult('oom-kill'), [], 'read, never at MemoryMax: systemd-oomd');
+    });
+
     test('MemoryHigh throttling is reported once it lasted SUSTAINED_MS, once', () => {
         const events = new LimitEvents();
         events.memoryEvents(memory({}), 0);
