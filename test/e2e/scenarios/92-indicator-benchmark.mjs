@@ -6,6 +6,8 @@ import { RESOURCE_PROFILE, resetSettings, setEnabled, setProfiles, writeDesktopF
 
 export const title = 'running-apps menu: shell CPU benchmark';
 export const timeoutMs = 900_000;
+/** CONFINE_BENCH_VERSIONS (such as "48") limits the benchmark to some versions of a longer run. */
+export const versions = (process.env.CONFINE_BENCH_VERSIONS ?? '48 50 51').split(/[\s,]+/).filter(Boolean).map(Number);
 
 const APPS = 20;
 const SECONDS = Number(process.env.CONFINE_BENCH_SECONDS ?? 60);
