@@ -182,9 +182,9 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         super.destroy();
     }
 
-    /** The app rows, for tests. */
+    /** The app rows in the order the menu shows them, for tests. */
     get items(): AppUnitMenuItem[] {
-        return [...this.#items.values()];
+        return this.#section.box.get_children().filter(child => child instanceof AppUnitMenuItem);
     }
 
     #setOpen(open: boolean): void {

@@ -96,6 +96,17 @@ async function busFootprint(ctx) {
     return { connections: connections.length, matchRules: connections.map(([, rules]) => rules).join(','), inotify };
 }
 
+async function stableFootprint(ctx) {
+    let last = null;
+    return ctx.waitFor(async () => {
+        await ctx.sleep(1500);
+        const now = JSON.stringify(await busFootprint(ctx));
+        const settled = now === last;
+        last = now;
+        return settled ? JSON.parse(now) : null;
+    }, 30_000, 'the shell\'s bus footprint to settle');
+}
+
 /** Calls the shell makes to the user manager's ListUnitsByPatterns within `ms`. */
 async function listCallsWithin(ctx, ms) {
     const out = await ctx.sh(`timeout ${ms / 1000} busctl --user monitor --match "type='method_call',member='ListUnitsByPatterns'" 2>/dev/null | grep -c 'Member=ListUnitsByPatterns' || true`);
@@ -196,7 +207,8 @@ export const tests = [
         fn: async ctx => {
             const cursor = await ctx.journalCursor();
             await setEnabled(ctx, false);
-            const before = await busFootprint(ctx);
+            // Apps closed just before still leave the shell's own match rules: wait until they settle.
+            const before = await stableFootprint(ctx);
             await setEnabled(ctx, true);
             const enabled = await busFootprint(ctx);
             ctx.log(`before: ${JSON.stringify(before)}; enabled: ${JSON.stringify(enabled)}`);
@@ -206,7 +218,7 @@ export const tests = [
             await ctx.evalJs(`${INDICATOR(ctx.uuid)}.menu.open(); true`);
             ctx.assert.ok(await listCallsWithin(ctx, 3000) >= 2, 'the open menu refreshes');
             await setEnabled(ctx, false);
-            const after = await busFootprint(ctx);
+            const after = await stableFootprint(ctx);
             ctx.log(`after 50 cycles and disable: ${JSON.stringify(after)}`);
             ctx.assert.deepEqual(await indicatorState(ctx), { present: false, inPanel: 0 });
             ctx.assert.deepEqual(after, before, 'the same connections, match rules and inotify watches as before');
