@@ -74,6 +74,13 @@ function measure(current: number | null, limit: number | null, format: (value: n
     return {text: `${now} of ${format(limit)}`, level: current === null || limit === 0 ? null : current / limit};
 }
 
+/** CPU against CPUQuota; before a second sample exists it is still being measured, not unknown. */
+function cpuMeasure(earlier: UsageSample | null, later: UsageSample, quotaPercent: number | null): Measure {
+    if (earlier !== null || known(later.values.CPUUsageNSec) === null)
+        return measure(cpuPercent(earlier, later), quotaPercent, formatPercent);
+    return {text: quotaPercent === null ? MEASURING : `${MEASURING} of ${formatPercent(quotaPercent)}`, level: null};
+}
+
 export interface UsageRow {
     readonly memory: Measure;
     /** Which limit the memory level is against, for the label: MemoryMax if set, else MemoryHigh. */
@@ -92,9 +99,7 @@ export function usageRow(earlier: UsageSample | null, later: UsageSample): Usage
     return {
         memory: measure(known(values.MemoryCurrent), memoryMax ?? memoryHigh, formatBytes),
         memoryLimit,
-        cpu: earlier === null && known(values.CPUUsageNSec) !== null
-            ? {text: MEASURING, level: null}
-            : measure(cpuPercent(earlier, later), quotaUs === null ? null : quotaUs / 10_000, formatPercent),
+        cpu: cpuMeasure(earlier, later, quotaUs === null ? null : quotaUs / 10_000),
         tasks: measure(known(values.TasksCurrent), known(values.TasksMax), value => `${value}`),
     };
 }

@@ -104,6 +104,8 @@ describe('usageRow', () => {
 
 test('usageRow: the first sample of a unit with CPU accounting is still measuring, not unknown', () => {
     assert.deepEqual(usageRow(null, sample({CPUUsageNSec: 5e9})).cpu, {text: MEASURING, level: null});
+    assert.deepEqual(usageRow(null, sample({CPUUsageNSec: 5e9, CPUQuotaPerSecUSec: 1_500_000})).cpu,
+        {text: `${MEASURING} of 150 %`, level: null});
 });
 
 describe('profileOfDescription', () => {

@@ -41,7 +41,7 @@ export default async function (ctx) {
     await setProfiles(ctx, { profiles: [RESOURCE_PROFILE], assignments });
     for (let i = 0; i < APPS; i++)
         await ctx.evalJs(`imports.gi.Shell.AppSystem.get_default().lookup_app('${appId(i)}').activate(); true`);
-    await ctx.waitFor(async () => Number((await ctx.sh("systemctl --user list-units --no-legend 'app-confine-confine\\x2de2e\\x2didle*' | wc -l")).stdout) >= APPS,
+    await ctx.waitFor(async () => Number((await ctx.sh("systemctl --user list-units --no-legend 'app-confine-*' | grep -c 'e2e.x2didle' || true")).stdout) >= APPS,
         60_000, `${APPS} confined units`);
     const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
     try {
@@ -58,7 +58,7 @@ export default async function (ctx) {
         ctx.log(`BENCH GNOME ${ctx.version}, ${APPS} confined apps, ${SECONDS} s each: closed ${closed.toFixed(2)} s, ` +
             `disabled ${disabled.toFixed(2)} s, open ${open.toFixed(2)} s (${(open / SECONDS * 100).toFixed(2)} % of one CPU)`);
     } finally {
-        await ctx.sh("systemctl --user stop 'app-confine-confine\\x2de2e\\x2didle*'");
+        await ctx.sh("systemctl --user list-units --no-legend --plain 'app-confine-*' | awk '/e2e.x2didle/ {print $1}' | xargs -r systemctl --user stop");
         await resetSettings(ctx);
         for (let i = 0; i < APPS; i++)
             await ctx.sh(`rm -f ~/.local/share/applications/${appId(i)}`);
