@@ -21,6 +21,8 @@ export const STORED_TYPES: Readonly<Record<string, string>> = {
     'default-profile': 's',
     [ON_FAILURE_KEY]: 's',
     'notify-confined-launch': 'b',
+    'show-indicator': 'b',
+    'notify-limits': 'b',
 };
 
 /** A value as the database holds it: its GVariant type, its text and, for strings, the string. */

@@ -22,6 +22,8 @@ export const ASSIGNMENTS_KEY = 'app-profiles';
 export const DEFAULT_PROFILE_KEY = 'default-profile';
 export const ON_FAILURE_KEY = 'on-failure';
 export const NOTIFY_KEY = 'notify-confined-launch';
+export const NOTIFY_LIMITS_KEY = 'notify-limits';
+export const SHOW_INDICATOR_KEY = 'show-indicator';
 
 type StoredProfiles = Record<string, Record<string, GLib.Variant>>;
 

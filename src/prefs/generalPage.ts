@@ -8,7 +8,8 @@ import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions
 
 import {NO_CONFINEMENT} from '../core/resolution.js';
 import {
-    DEFAULT_PROFILE_KEY, NOTIFY_KEY, ON_FAILURE_KEY, PROFILES_KEY, type ConfineSettings,
+    DEFAULT_PROFILE_KEY, NOTIFY_KEY, NOTIFY_LIMITS_KEY, ON_FAILURE_KEY, PROFILES_KEY, SHOW_INDICATOR_KEY,
+    type ConfineSettings,
 } from './confineSettings.js';
 import {addWhenShown} from './deferredGroups.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
@@ -30,6 +31,8 @@ interface GeneralContent {
     readonly defaultRow: Adw.ComboRow;
     readonly failureRow: Adw.ComboRow;
     readonly notifyRow: Adw.SwitchRow;
+    readonly notifyLimitsRow: Adw.SwitchRow;
+    readonly indicatorRow: Adw.SwitchRow;
     readonly exportButton: Gtk.Button;
     readonly importButton: Gtk.Button;
 }
@@ -64,6 +67,14 @@ export class GeneralPage extends Adw.PreferencesPage {
 
     get notifyRow(): Adw.SwitchRow {
         return this.#built().notifyRow;
+    }
+
+    get notifyLimitsRow(): Adw.SwitchRow {
+        return this.#built().notifyLimitsRow;
+    }
+
+    get indicatorRow(): Adw.SwitchRow {
+        return this.#built().indicatorRow;
     }
 
     get exportButton(): Gtk.Button {
@@ -109,12 +120,14 @@ export class GeneralPage extends Adw.PreferencesPage {
         launching.add(failureRow);
 
         const notifications = new Adw.PreferencesGroup({title: _('Notifications')});
-        const notifyRow = new Adw.SwitchRow({title: _('Notify on every confined launch')});
-        notifyRow.connect('notify::active', () => {
-            if (!this.#syncing && notifyRow.active !== settings.gsettings.get_boolean(NOTIFY_KEY))
-                settings.gsettings.set_boolean(NOTIFY_KEY, notifyRow.active);
-        });
+        const notifyRow = this.#switchRow(NOTIFY_KEY, _('Notify on every confined launch'));
         notifications.add(notifyRow);
+        const notifyLimitsRow = this.#switchRow(NOTIFY_LIMITS_KEY, _('Notify when a limit acts'));
+        notifications.add(notifyLimitsRow);
+
+        const topBar = new Adw.PreferencesGroup({title: _('Top Bar')});
+        const indicatorRow = this.#switchRow(SHOW_INDICATOR_KEY, _('Show running apps'));
+        topBar.add(indicatorRow);
 
         const backup = new Adw.PreferencesGroup({
             title: _('Backup'),
@@ -130,8 +143,8 @@ export class GeneralPage extends Adw.PreferencesPage {
         backup.add(backupRow);
 
         this.#content = {
-            groups: [launching, notifications, backup],
-            defaultRow, failureRow, notifyRow, exportButton, importButton,
+            groups: [launching, notifications, topBar, backup],
+            defaultRow, failureRow, notifyRow, notifyLimitsRow, indicatorRow, exportButton, importButton,
         };
         this.refresh();
         return this.#content;
@@ -139,7 +152,7 @@ export class GeneralPage extends Adw.PreferencesPage {
 
     refresh(): void {
         const settings = this.#settings;
-        const {defaultRow, failureRow, notifyRow, importButton} = this.#built();
+        const {defaultRow, failureRow, notifyRow, notifyLimitsRow, indicatorRow, importButton} = this.#built();
         this.#syncing = true;
         const profiles = settings.profiles();
         this.#defaultChoices = [NO_CONFINEMENT, ...profiles.map(entry => entry.id)];
@@ -161,10 +174,28 @@ export class GeneralPage extends Adw.PreferencesPage {
         failureRow.selected = Math.max(0, FAILURE_POLICIES.indexOf(settings.gsettings.get_string(ON_FAILURE_KEY)));
         showLock(failureRow, settings.isWritable(ON_FAILURE_KEY),
             _('When systemd-run fails or the app’s profile is invalid. Either way a notification says why.'));
-        notifyRow.active = settings.gsettings.get_boolean(NOTIFY_KEY);
-        showLock(notifyRow, settings.isWritable(NOTIFY_KEY), _('Failures are always notified.'));
+        this.#showSwitch(notifyRow, NOTIFY_KEY, _('Failures are always notified.'));
+        this.#showSwitch(notifyLimitsRow, NOTIFY_LIMITS_KEY,
+            _('When a confined app is killed at its memory limit, held at its memory throttle point or refused a new process.'));
+        this.#showSwitch(indicatorRow, SHOW_INDICATOR_KEY,
+            _('A menu with the memory and CPU each app uses against the limits of its profile.'));
         importButton.sensitive = settings.isWritable(PROFILES_KEY);
         this.#syncing = false;
+    }
+
+    /** A switch that writes a boolean key; refresh() shows the stored value. */
+    #switchRow(key: string, title: string): Adw.SwitchRow {
+        const row = new Adw.SwitchRow({title});
+        row.connect('notify::active', () => {
+            if (!this.#syncing && row.active !== this.#settings.gsettings.get_boolean(key))
+                this.#settings.gsettings.set_boolean(key, row.active);
+        });
+        return row;
+    }
+
+    #showSwitch(row: Adw.SwitchRow, key: string, subtitle: string): void {
+        row.active = this.#settings.gsettings.get_boolean(key);
+        showLock(row, this.#settings.isWritable(key), subtitle);
     }
 
     #window(): Adw.PreferencesWindow | null {

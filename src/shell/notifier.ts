@@ -4,17 +4,25 @@
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import * as MessageTray from 'resource:///org/gnome/shell/ui/messageTray.js';
 
+/** A button on a notification. */
+export interface NotificationAction {
+    readonly label: string;
+    readonly activate: () => void;
+}
+
 export class Notifier {
     #source: MessageTray.Source | null = null;
 
     /** A failure stays in the message list until read; routine news is transient. */
-    notify(title: string, body: string, {transient = false} = {}): void {
+    notify(title: string, body: string, {transient = false, action}: {transient?: boolean; action?: NotificationAction} = {}): void {
         const notification = new MessageTray.Notification({
             source: this.#ensureSource(),
             title,
             body,
             isTransient: transient,
         });
+        if (action)
+            notification.addAction(action.label, action.activate);
         this.#source!.addNotification(notification);
     }
 

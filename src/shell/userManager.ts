@@ -23,6 +23,21 @@ type JobListener = (result: JobResult) => void;
 
 export class UserManagerUnavailable extends Error {}
 
+/** A connection of our own to the bus at `address`: its signal subscriptions end when it is closed. */
+export function privateConnection(address: string, cancellable: Gio.Cancellable): Promise<Gio.DBusConnection> {
+    return new Promise((resolve, reject) => {
+        Gio.DBusConnection.new_for_address(address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            null, cancellable, (_source, result) => {
+                try {
+                    resolve(Gio.DBusConnection.new_for_address_finish(result));
+                } catch (error) {
+                    reject(error);
+                }
+            });
+    });
+}
+
 export class UserManager {
     #connection: Gio.DBusConnection | null = null;
     #connecting: Promise<Gio.DBusConnection> | null = null;
@@ -135,17 +150,12 @@ export class UserManager {
         } catch (error) {
             throw new UserManagerUnavailable(`cannot find the session bus: ${(error as GLib.Error).message}`);
         }
-        const connection = await new Promise<Gio.DBusConnection>((resolve, reject) => {
-            Gio.DBusConnection.new_for_address(address,
-                Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-                null, this.#cancellable, (_source, result) => {
-                    try {
-                        resolve(Gio.DBusConnection.new_for_address_finish(result));
-                    } catch (error) {
-                        reject(new UserManagerUnavailable(`cannot reach the session bus: ${(error as Error).message}`));
-                    }
-                });
-        });
+        let connection: Gio.DBusConnection;
+        try {
+            connection = await privateConnection(address, this.#cancellable);
+        } catch (error) {
+            throw new UserManagerUnavailable(`cannot reach the session bus: ${(error as Error).message}`);
+        }
         if (this.#destroyed) {
             connection.close(null, null);
             throw new UserManagerUnavailable('Confine was disabled');

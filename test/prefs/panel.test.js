@@ -470,6 +470,15 @@ if (!LOCKED) {
         assert.equal(gsettings.get_string('on-failure'), 'refuse');
         general.notifyRow.active = true;
         assert.equal(gsettings.get_boolean('notify-confined-launch'), true);
+        assert.equal(general.notifyLimitsRow.active, true, 'limit notifications are on by default');
+        general.notifyLimitsRow.active = false;
+        assert.equal(gsettings.get_boolean('notify-limits'), false);
+        assert.equal(general.indicatorRow.active, true, 'the indicator is on by default');
+        general.indicatorRow.active = false;
+        assert.equal(gsettings.get_boolean('show-indicator'), false);
+        gsettings.set_boolean('show-indicator', true);
+        await wait(20);
+        assert.equal(general.indicatorRow.active, true, 'the switch follows the setting');
         general.defaultRow.selected = 0;
         assert.equal(gsettings.get_string('default-profile'), '');
 

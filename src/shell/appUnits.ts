@@ -1,0 +1,67 @@
+// The running app units of the user manager and their properties, over the shell's
+// session connection. Only method calls go over it (no signal subscription), each
+// asynchronous, with a timeout and a cancellable, so the shell never waits for systemd.
+
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+
+import {appUnitOf, type AppUnit} from '../core/appUnit.js';
+
+const SYSTEMD_NAME = 'org.freedesktop.systemd1';
+export const SYSTEMD_PATH = '/org/freedesktop/systemd1';
+export const MANAGER_INTERFACE = 'org.freedesktop.systemd1.Manager';
+const CALL_TIMEOUT_MS = 5000;
+
+export interface RunningAppUnit extends AppUnit {
+    readonly name: string;
+    readonly description: string;
+    /** Its object path in the user manager. */
+    readonly path: string;
+}
+
+/** A method call to the user manager on `connection`; throws on failure or timeout. */
+export function callSystemd(connection: Gio.DBusConnection, path: string, iface: string, method: string,
+    parameters: GLib.Variant | null, replyType: string | null, cancellable: Gio.Cancellable | null): Promise<GLib.Variant> {
+    return new Promise((resolve, reject) => {
+        connection.call(SYSTEMD_NAME, path, iface, method, parameters,
+            replyType ? new GLib.VariantType(replyType) : null, Gio.DBusCallFlags.NO_AUTO_START,
+            CALL_TIMEOUT_MS, cancellable, (_source, result) => {
+                try {
+                    resolve(connection.call_finish(result));
+                } catch (error) {
+                    reject(error);
+                }
+            });
+    });
+}
+
+/** Active units whose names follow the app convention (app-*.scope, app-*.service). */
+export async function listAppUnits(connection: Gio.DBusConnection, cancellable: Gio.Cancellable | null): Promise<RunningAppUnit[]> {
+    const reply = await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByPatterns',
+        new GLib.Variant('(asas)', [['active'], ['app-*.scope', 'app-*.service']]), '(a(ssssssouso))', cancellable);
+    const [units] = reply.deepUnpack() as [[string, string, string, string, string, string, string, number, string, string][]];
+    return units.flatMap(([name, description, , , , , path]) => {
+        const app = appUnitOf(name);
+        return app ? [{...app, name, description, path}] : [];
+    });
+}
+
+/** Every property of the unit's scope or service interface (memory, CPU, tasks, cgroup). */
+export async function unitProperties(connection: Gio.DBusConnection, unit: RunningAppUnit,
+    cancellable: Gio.Cancellable | null): Promise<Record<string, unknown>> {
+    const iface = unit.type === 'scope' ? 'org.freedesktop.systemd1.Scope' : 'org.freedesktop.systemd1.Service';
+    const reply = await callSystemd(connection, unit.path, 'org.freedesktop.DBus.Properties', 'GetAll',
+        new GLib.Variant('(s)', [iface]), '(a{sv})', cancellable);
+    const [properties] = reply.recursiveUnpack() as [Record<string, unknown>];
+    return properties;
+}
+
+export async function stopUnit(connection: Gio.DBusConnection, name: string): Promise<void> {
+    await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'StopUnit',
+        new GLib.Variant('(ss)', [name, 'replace']), '(o)', null);
+}
+
+/** True when the error only says that we cancelled the call ourselves. */
+export function isCancelled(error: unknown): boolean {
+    return error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED);
+}

@@ -1,0 +1,237 @@
+// Notifications when a limit acts on a confined app. Nothing is polled: the user
+// manager's signals say when a Confine unit starts and ends, and a file monitor on its
+// cgroup's memory.events and pids.events says when a counter moves (the kernel notifies
+// those files). The signals need a Subscribe()d client; a private connection keeps that
+// subscription ours, and closing it ends it.
+
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import Shell from 'gi://Shell';
+
+import {appUnitOf, unitObjectPath} from '../core/appUnit.js';
+import {formatBytes, known, profileOfDescription} from '../core/appUsage.js';
+import {LIMIT_PROPERTY, LimitEvents, limitNotice, parseEventCounts, type LimitKind} from '../core/limitEvents.js';
+import {
+    MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled, listAppUnits, unitProperties, type RunningAppUnit,
+} from './appUnits.js';
+import {errorMessage} from './confinedLaunch.js';
+import {privateConnection} from './userManager.js';
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+const EVENT_FILES = ['memory.events', 'pids.events'] as const;
+
+export interface LimitHost {
+    notifyLimit(title: string, body: string): void;
+}
+
+interface WatchedUnit {
+    unit: RunningAppUnit;
+    readonly events: LimitEvents;
+    properties: Record<string, unknown>;
+    readonly monitors: Gio.FileMonitor[];
+    /** Settles once the unit's description and properties were read (or could not be). */
+    ready: Promise<void>;
+}
+
+export class LimitWatch {
+    readonly #host: LimitHost;
+    readonly #cancellable = new Gio.Cancellable();
+    #connection: Gio.DBusConnection | null = null;
+    #signalIds: number[] = [];
+    readonly #watched = new Map<string, WatchedUnit>();
+
+    constructor(host: LimitHost) {
+        this.#host = host;
+        this.#start().catch(error => {
+            if (!isCancelled(error))
+                console.warn(`Confine: limit notifications are off, the user manager is unreachable: ${errorMessage(error)}`);
+        });
+    }
+
+    /** Names of the watched units and how many file monitors they hold, for tests. */
+    get watched(): {units: string[]; monitors: number} {
+        const units = [...this.#watched.keys()];
+        return {units, monitors: [...this.#watched.values()].reduce((sum, watch) => sum + watch.monitors.length, 0)};
+    }
+
+    destroy(): void {
+        this.#cancellable.cancel();
+        for (const name of [...this.#watched.keys()])
+            this.#unwatch(name);
+        if (this.#connection) {
+            this.#signalIds.forEach(id => this.#connection!.signal_unsubscribe(id));
+            this.#connection.close(null, null);
+        }
+        this.#signalIds = [];
+        this.#connection = null;
+    }
+
+    async #start(): Promise<void> {
+        const address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, this.#cancellable);
+        const connection = await privateConnection(address, this.#cancellable);
+        if (this.#cancellable.is_cancelled()) {
+            connection.close(null, null);
+            return;
+        }
+        this.#connection = connection;
+        const subscribe = (iface: string, member: string, handler: (path: string, parameters: GLib.Variant) => void) =>
+            connection.signal_subscribe('org.freedesktop.systemd1', iface, member, null, null, Gio.DBusSignalFlags.NONE,
+                (_connection, _sender, path, _iface, _member, parameters) => handler(path, parameters));
+        this.#signalIds = [
+            subscribe(MANAGER_INTERFACE, 'JobRemoved', (_path, parameters) => {
+                const [, , name, result] = parameters.deepUnpack() as [number, string, string, string];
+                if (result === 'done' && appUnitOf(name)?.confined)
+                    this.#watchByName(name);
+            }),
+            subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) => {
+                const [name] = parameters.deepUnpack() as [string, string];
+                this.#unwatch(name);
+            }),
+            subscribe('org.freedesktop.DBus.Properties', 'PropertiesChanged', (path, parameters) =>
+                this.#propertiesChanged(path, parameters)),
+        ];
+        await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'Subscribe', null, null, this.#cancellable);
+        for (const unit of await listAppUnits(connection, this.#cancellable)) {
+            if (unit.confined)
+                this.#watch(unit);
+        }
+    }
+
+    /**
+     * A unit that just started. It is watched at once, under the object path systemd
+     * gives it, so that its end is seen even if it comes before its description could
+     * be read (a memory bomb can be that quick).
+     */
+    #watchByName(name: string): void {
+        const connection = this.#connection;
+        const app = appUnitOf(name);
+        if (!connection || !app || this.#watched.has(name))
+            return;
+        const unit = {...app, name, description: '', path: unitObjectPath(name)};
+        const watch = this.#add(unit, true);
+        watch.ready = callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByNames',
+            new GLib.Variant('(as)', [[name]]), '(a(ssssssouso))', this.#cancellable).then(reply => {
+            const [[entry]] = reply.deepUnpack() as [[string, string, string, string, string, string, string][]];
+            if (entry)
+                watch.unit = {...unit, description: entry[1]};
+            return this.#setUp(watch);
+        }).catch(error => this.#warn(name, error));
+    }
+
+    #watch(unit: RunningAppUnit): void {
+        if (this.#watched.has(unit.name))
+            return;
+        const watch = this.#add(unit, false);
+        watch.ready = this.#setUp(watch).catch(error => this.#warn(unit.name, error));
+    }
+
+    #add(unit: RunningAppUnit, fresh: boolean): WatchedUnit {
+        const watch: WatchedUnit = {
+            unit, properties: {}, events: new LimitEvents({fresh}), monitors: [], ready: Promise.resolve(),
+        };
+        this.#watched.set(unit.name, watch);
+        return watch;
+    }
+
+    /** Reads the unit's limits and cgroup, then its counters, and monitors them. */
+    async #setUp(watch: WatchedUnit): Promise<void> {
+        const {unit} = watch;
+        const connection = this.#connection;
+        if (!connection)
+            return;
+        watch.properties = await unitProperties(connection, unit, this.#cancellable);
+        const cgroup = watch.properties.ControlGroup;
+        if (typeof cgroup !== 'string' || cgroup === '')
+            return;
+        // Reading the counters waits for nothing but the properties above.
+        this.#readCounters(watch, cgroup).catch(error => this.#warn(unit.name, error));
+    }
+
+    async #readCounters(watch: WatchedUnit, cgroup: string): Promise<void> {
+        const {unit} = watch;
+        for (const file of EVENT_FILES) {
+            const gfile = Gio.File.new_for_path(`${CGROUP_ROOT}${cgroup}/${file}`);
+            // A file that is not there (no such controller, as in a container) is not watched.
+            if (!await this.#read(watch, gfile, file))
+                continue;
+            if (this.#watched.get(unit.name) !== watch)
+                return;
+            const monitor = gfile.monitor_file(Gio.FileMonitorFlags.NONE, null);
+            monitor.connect('changed', (_monitor, _file, _other, event) => {
+                if (event === Gio.FileMonitorEvent.CHANGED)
+                    this.#read(watch, gfile, file).catch(error => this.#warn(unit.name, error));
+            });
+            watch.monitors.push(monitor);
+        }
+    }
+
+    /** Reads one counter file and reports what moved; false when it cannot be read. */
+    async #read(watch: WatchedUnit, gfile: Gio.File, file: typeof EVENT_FILES[number]): Promise<boolean> {
+        let text: string;
+        try {
+            const [contents] = await new Promise<[Uint8Array]>((resolve, reject) => {
+                gfile.load_contents_async(this.#cancellable, (_source, result) => {
+                    try {
+                        const [, bytes] = gfile.load_contents_finish(result);
+                        resolve([bytes]);
+                    } catch (error) {
+                        reject(error);
+                    }
+                });
+            });
+            text = new TextDecoder().decode(contents);
+        } catch (error) {
+            if (isCancelled(error))
+                throw error;
+            return false;
+        }
+        const counts = parseEventCounts(text);
+        this.#report(watch, file === 'memory.events'
+            ? watch.events.memoryEvents(counts, GLib.get_monotonic_time() / 1000)
+            : watch.events.pidsEvents(counts));
+        return true;
+    }
+
+    #propertiesChanged(path: string, parameters: GLib.Variant): void {
+        const watch = [...this.#watched.values()].find(candidate => candidate.unit.path === path);
+        if (!watch)
+            return;
+        const [, changed] = parameters.deepUnpack() as [string, Record<string, GLib.Variant>];
+        const result = changed.Result?.deepUnpack();
+        if (typeof result === 'string')
+            this.#report(watch, watch.events.unitResult(result));
+    }
+
+    #report(watch: WatchedUnit, kinds: LimitKind[]): void {
+        if (kinds.length > 0)
+            watch.ready.then(() => this.#notify(watch, kinds)).catch(error => this.#warn(watch.unit.name, error));
+    }
+
+    #notify(watch: WatchedUnit, kinds: LimitKind[]): void {
+        if (this.#cancellable.is_cancelled())
+            return;
+        const {unit, properties} = watch;
+        const app = Shell.AppSystem.get_default().lookup_app(unit.desktopId);
+        const appName = app?.get_name() ?? unit.desktopId.replace(/\.desktop$/, '');
+        const profile = profileOfDescription(unit.description) ?? (unit.description || 'its profile');
+        for (const kind of kinds) {
+            const value = known(properties[LIMIT_PROPERTY[kind]] as number | undefined);
+            const limit = value === null ? null : kind === 'tasks-max' ? `${value}` : formatBytes(value);
+            const {title, body} = limitNotice(kind, appName, profile, limit);
+            this.#host.notifyLimit(title, body);
+        }
+    }
+
+    #unwatch(name: string): void {
+        const watch = this.#watched.get(name);
+        if (!watch)
+            return;
+        this.#watched.delete(name);
+        watch.monitors.forEach(monitor => monitor.cancel());
+    }
+
+    #warn(name: string, error: unknown): void {
+        if (!isCancelled(error))
+            console.warn(`Confine: cannot watch the limits of ${name}: ${errorMessage(error)}`);
+    }
+}

@@ -1,0 +1,308 @@
+// The top-bar menu of running apps: each app unit under app.slice with its memory,
+// CPU and tasks against the limits of its unit, confined apps first. It reads the user
+// manager only while the menu is open, once a second; closed, it costs nothing.
+
+import Clutter from 'gi://Clutter';
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import Shell from 'gi://Shell';
+import St from 'gi://St';
+import {BarLevel} from 'resource:///org/gnome/shell/ui/barLevel.js';
+import * as PanelMenu from 'resource:///org/gnome/shell/ui/panelMenu.js';
+import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
+
+import {
+    compareListedUnits, cpuPercent, known, profileOfDescription, usageRow, type Measure, type UsageSample,
+} from '../core/appUsage.js';
+import {assign, profileName} from '../core/profileSet.js';
+import {NO_CONFINEMENT, findAssignmentKey} from '../core/resolution.js';
+import {readConfinementSettings} from '../settings/confinementSettings.js';
+import {isCancelled, listAppUnits, stopUnit, unitProperties, type RunningAppUnit} from './appUnits.js';
+import {errorMessage} from './confinedLaunch.js';
+
+const REFRESH_MS = 1000;
+const ASSIGNMENTS_KEY = 'app-profiles';
+
+/** What the menu needs from its owner. */
+export interface RunningAppsHost {
+    readonly settings: Gio.Settings;
+    openPreferences(): void;
+}
+
+/** One measure: a caption, its figures and, where the unit has a limit, a level bar. */
+class MeasureLine extends St.BoxLayout {
+    static {
+        GObject.registerClass(this);
+    }
+
+    #value: St.Label;
+    #bar: BarLevel;
+
+    constructor(caption: string) {
+        super({orientation: Clutter.Orientation.VERTICAL, x_expand: true, style_class: 'confine-measure'});
+        const line = new St.BoxLayout({x_expand: true});
+        line.add_child(new St.Label({text: caption, x_expand: true, style_class: 'confine-measure-caption'}));
+        this.#value = new St.Label({text: '', style_class: 'confine-measure-value'});
+        line.add_child(this.#value);
+        this.add_child(line);
+        this.#bar = new BarLevel({style_class: 'slider', x_expand: true, reactive: false, can_focus: false, visible: false});
+        this.#bar.accessible_name = caption;
+        this.add_child(this.#bar);
+    }
+
+    display(measure: Measure): void {
+        this.#value.text = measure.text;
+        this.#bar.visible = measure.level !== null;
+        if (measure.level !== null)
+            this.#bar.value = Math.min(1, measure.level);
+    }
+
+    get text(): string {
+        return this.#value.text;
+    }
+}
+
+/** One running app: a submenu header with its figures; inside, stop and the profile for its next launch. */
+class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
+    static {
+        GObject.registerClass(this);
+    }
+
+    unit: RunningAppUnit;
+    readonly appName: string;
+    readonly profile: string | null;
+    #caption: St.Label;
+    readonly memory = new MeasureLine('Memory');
+    readonly cpu = new MeasureLine('CPU');
+    readonly tasks = new MeasureLine('Tasks');
+    #sample: UsageSample | null = null;
+
+    constructor(unit: RunningAppUnit, app: Shell.App | null) {
+        const name = app?.get_name() ?? unit.desktopId.replace(/\.desktop$/, '');
+        super(name, true);
+        this.unit = unit;
+        this.appName = name;
+        this.profile = unit.confined ? profileOfDescription(unit.description) ?? unit.description : null;
+        // The shell's typings miss the icon that `wantIcon` (true above) adds.
+        const icon = (this as unknown as {icon: St.Icon}).icon;
+        if (app)
+            icon.gicon = app.get_icon();
+        else
+            icon.icon_name = 'application-x-executable-symbolic';
+        icon.icon_size = 24;
+
+        // The label moves into a column with the app's figures under it.
+        const column = new St.BoxLayout({orientation: Clutter.Orientation.VERTICAL, x_expand: true,
+            y_align: Clutter.ActorAlign.CENTER, style_class: 'confine-app-column'});
+        this.remove_child(this.label);
+        column.add_child(this.label);
+        this.#caption = new St.Label({
+            text: this.profile === null ? 'Not confined' : `Profile: ${this.profile}`,
+            style_class: 'confine-profile',
+        });
+        column.add_child(this.#caption);
+        column.add_child(this.memory);
+        column.add_child(this.cpu);
+        column.add_child(this.tasks);
+        this.insert_child_above(column, icon);
+        this.accessible_name = `${name}, ${this.#caption.text}`;
+    }
+
+    /** The caption under the name, for tests and the accessible name. */
+    get caption(): string {
+        return this.#caption.text;
+    }
+
+    /** The figures behind the texts, for tests: bytes, percent of one CPU and the sample they come from. */
+    get latest(): {memoryCurrent: number | null; cpuPercent: number | null; sample: UsageSample | null} {
+        return {...this.#latest, sample: this.#sample};
+    }
+
+    #latest: {memoryCurrent: number | null; cpuPercent: number | null} = {memoryCurrent: null, cpuPercent: null};
+
+    /** The CPU rate is over the last refresh: after the menu was closed there is none to compare with. */
+    forgetSample(): void {
+        this.#sample = null;
+    }
+
+    update(values: Record<string, unknown>, timeUs: number): void {
+        const sample: UsageSample = {values: values as UsageSample['values'], timeUs};
+        const row = usageRow(this.#sample, sample);
+        this.#latest = {memoryCurrent: known(sample.values.MemoryCurrent), cpuPercent: cpuPercent(this.#sample, sample)};
+        this.#sample = sample;
+        this.memory.display(row.memory);
+        this.cpu.display(row.cpu);
+        this.tasks.display(row.tasks);
+    }
+}
+
+function addItem(menu: PopupMenu.PopupMenuBase, label: string, activate: () => void): PopupMenu.PopupMenuItem {
+    const item = new PopupMenu.PopupMenuItem(label);
+    item.connect('activate', activate);
+    menu.addMenuItem(item);
+    return item;
+}
+
+export class RunningAppsIndicator extends PanelMenu.Button {
+    static {
+        GObject.registerClass(this);
+    }
+
+    #host!: RunningAppsHost;
+    #connection!: Gio.DBusConnection;
+    #section!: PopupMenu.PopupMenuSection;
+    #empty!: PopupMenu.PopupMenuItem;
+    #items = new Map<string, AppUnitMenuItem>();
+    #refreshId = 0;
+    #refreshing = false;
+    #cancellable: Gio.Cancellable | null = null;
+
+    constructor(host: RunningAppsHost) {
+        super(0.5, 'Confine: running apps');
+        this.#host = host;
+        this.#connection = Gio.DBus.session;
+        this.add_child(new St.Icon({icon_name: 'security-medium-symbolic', style_class: 'system-status-icon'}));
+        const menu = this.menu as PopupMenu.PopupMenu;
+        menu.addMenuItem(new PopupMenu.PopupMenuItem('Running apps', {reactive: false, style_class: 'confine-title'}));
+        this.#section = new PopupMenu.PopupMenuSection();
+        menu.addMenuItem(this.#section);
+        this.#empty = new PopupMenu.PopupMenuItem('No apps are running', {reactive: false});
+        this.#section.addMenuItem(this.#empty);
+        menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem());
+        addItem(menu, 'Confine Preferences', () => host.openPreferences());
+        menu.connectObject('open-state-changed', (_menu: unknown, open: boolean) => this.#setOpen(open), this);
+        host.settings.connectObject('changed::profiles', () => this.#rebuildProfileItems(),
+            `changed::${ASSIGNMENTS_KEY}`, () => this.#rebuildProfileItems(), this);
+    }
+
+    override destroy(): void {
+        this.#setOpen(false);
+        this.#host.settings.disconnectObject(this);
+        super.destroy();
+    }
+
+    /** The app rows in the order the menu shows them, for tests. */
+    get items(): AppUnitMenuItem[] {
+        return this.#section.box.get_children().filter(child => child instanceof AppUnitMenuItem);
+    }
+
+    #setOpen(open: boolean): void {
+        if (this.#refreshId) {
+            GLib.source_remove(this.#refreshId);
+            this.#refreshId = 0;
+        }
+        this.#cancellable?.cancel();
+        this.#cancellable = null;
+        if (!open) {
+            this.#items.forEach(item => item.forgetSample());
+            return;
+        }
+        this.#cancellable = new Gio.Cancellable();
+        this.#refresh();
+        this.#refreshId = GLib.timeout_add(GLib.PRIORITY_DEFAULT, REFRESH_MS, () => {
+            this.#refresh();
+            return GLib.SOURCE_CONTINUE;
+        });
+    }
+
+    /** One round of reading; a round still under way (a slow manager) makes the next one wait. */
+    #refresh(): void {
+        const cancellable = this.#cancellable;
+        if (this.#refreshing || !cancellable)
+            return;
+        this.#refreshing = true;
+        this.#readUnits(cancellable).catch(error => {
+            if (!isCancelled(error))
+                console.warn(`Confine: cannot read the running apps: ${errorMessage(error)}`);
+        }).finally(() => {
+            this.#refreshing = false;
+        });
+    }
+
+    async #readUnits(cancellable: Gio.Cancellable): Promise<void> {
+        const units = await listAppUnits(this.#connection, cancellable);
+        const readings = await Promise.all(units.map(async unit => {
+            try {
+                return {unit, values: await unitProperties(this.#connection, unit, cancellable)};
+            } catch (error) {
+                // A unit that ended between the list and this call has nothing to show.
+                if (isCancelled(error))
+                    throw error;
+                return null;
+            }
+        }));
+        if (cancellable.is_cancelled())
+            return;
+        const timeUs = GLib.get_monotonic_time();
+        const present = new Set<string>();
+        for (const reading of readings) {
+            if (!reading)
+                continue;
+            present.add(reading.unit.name);
+            this.#itemOf(reading.unit).update(reading.values, timeUs);
+        }
+        for (const [name, item] of this.#items) {
+            if (!present.has(name)) {
+                item.destroy();
+                this.#items.delete(name);
+            }
+        }
+        this.#order();
+    }
+
+    #itemOf(unit: RunningAppUnit): AppUnitMenuItem {
+        let item = this.#items.get(unit.name);
+        if (!item) {
+            item = new AppUnitMenuItem(unit, Shell.AppSystem.get_default().lookup_app(unit.desktopId));
+            this.#items.set(unit.name, item);
+            this.#section.addMenuItem(item);
+            this.#fillSubmenu(item);
+        }
+        return item;
+    }
+
+    #order(): void {
+        const sorted = [...this.#items.values()].sort((a, b) => compareListedUnits(
+            {name: a.unit.name, confined: a.unit.confined, label: a.appName},
+            {name: b.unit.name, confined: b.unit.confined, label: b.appName}));
+        sorted.forEach((item, index) => this.#section.moveMenuItem(item, index));
+        this.#empty.visible = sorted.length === 0;
+    }
+
+    #fillSubmenu(item: AppUnitMenuItem): void {
+        item.menu.removeAll();
+        addItem(item.menu, 'Stop', () => {
+            stopUnit(this.#connection, item.unit.name).catch(error =>
+                console.warn(`Confine: cannot stop ${item.unit.name}: ${errorMessage(error)}`));
+        });
+        item.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem('Profile for its next launch'));
+        const settings = readConfinementSettings(this.#host.settings);
+        const key = findAssignmentKey(item.unit.desktopId, settings.assignments);
+        const assigned = key === null ? null : settings.assignments[key];
+        const choices: [string | null, string][] = [
+            [null, settings.defaultProfile === NO_CONFINEMENT ? 'Default (none)'
+                : `Default (${profileName(settings.defaultProfile, settings.profiles[settings.defaultProfile])})`],
+            [NO_CONFINEMENT, 'None'],
+            ...Object.keys(settings.profiles).sort().map(id =>
+                [id, profileName(id, settings.profiles[id])] as [string, string]),
+        ];
+        for (const [id, label] of choices) {
+            const choice = addItem(item.menu, label, () => this.#assign(item.unit.desktopId, key, id));
+            choice.setOrnament(id === assigned ? PopupMenu.Ornament.CHECK : PopupMenu.Ornament.NONE);
+        }
+    }
+
+    #rebuildProfileItems(): void {
+        for (const item of this.#items.values())
+            this.#fillSubmenu(item);
+    }
+
+    /** Writes the app's assignment; `null` removes it, so the default profile applies. */
+    #assign(desktopId: string, existingKey: string | null, profileId: string | null): void {
+        const {assignments} = readConfinementSettings(this.#host.settings);
+        const withoutOld = existingKey === null ? assignments : assign(assignments, existingKey, null);
+        this.#host.settings.set_value(ASSIGNMENTS_KEY,
+            new GLib.Variant('a{ss}', assign(withoutOld, desktopId, profileId)));
+    }
+}
