@@ -412,7 +412,7 @@ export class ConfinedLauncher {
                 if (seen.ActiveState === 'failed' || (seen.ActiveState === 'inactive' && started)) {
                     // The exit status comes in a signal of the Service interface, sent
                     // with this one: a round trip makes sure it is here too.
-                    this.#userManager.sync().catch(() => {}).then(() => reportServiceEnd(unitEndOf(seen)));
+                    void this.#userManager.sync().catch(() => {}).then(() => reportServiceEnd(unitEndOf(seen)));
                 }
             })
             : () => {};
