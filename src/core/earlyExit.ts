@@ -35,8 +35,18 @@ export function endOfWaitStatus(waitStatus: number): UnitEnd {
     return {code: (waitStatus & 0x80) !== 0 ? CLD_DUMPED : CLD_KILLED, status: signal};
 }
 
-/** Why the end was a failure, or null for a clean one (an app handing over to its running instance). */
+const SIGKILL = 9;
+
+/**
+ * Why the end was a failed launch, or null: for a clean end (an app handing over to
+ * its running instance), and for an end by the profile's own limits. The kernel's
+ * OOM killer (Result "oom-kill"; a scope only sees the SIGKILL) acting at MemoryMax
+ * is the limit doing its work, not a launch that failed: counted as one, the
+ * on-failure policy would start the memory bomb again without its limits.
+ */
 export function earlyEndReason(end: UnitEnd): string | null {
+    if (end.result === 'oom-kill' || (end.code === CLD_KILLED && end.status === SIGKILL))
+        return null;
     if (end.code === CLD_KILLED || end.code === CLD_DUMPED)
         return `it was killed by ${signalName(end.status ?? 0)}${end.code === CLD_DUMPED ? ' (core dumped)' : ''}`;
     if (end.code === CLD_EXITED && (end.status ?? 0) !== 0)

@@ -18,10 +18,17 @@ describe('early exits', () => {
         assert.equal(earlyEndReason({code: 1, status: 0}), null);
         assert.equal(earlyEndReason({}), null);
         assert.equal(earlyEndReason({code: 1, status: 3, result: 'exit-code'}), 'it exited with status 3');
-        assert.equal(earlyEndReason({code: 2, status: 9, result: 'signal'}), 'it was killed by SIGKILL');
+        assert.equal(earlyEndReason({code: 2, status: 15, result: 'signal'}), 'it was killed by SIGTERM');
         assert.equal(earlyEndReason({code: 3, status: 11}), 'it was killed by SIGSEGV (core dumped)');
         assert.equal(earlyEndReason({code: 2, status: 40}), 'it was killed by signal 40');
-        assert.equal(earlyEndReason({result: 'oom-kill'}), 'it ended with result “oom-kill”');
+        assert.equal(earlyEndReason({result: 'timeout'}), 'it ended with result “timeout”');
+    });
+
+    test('an end by the limits (the OOM killer at MemoryMax) is no failed launch', () => {
+        assert.equal(earlyEndReason({result: 'oom-kill'}), null);
+        assert.equal(earlyEndReason({code: 2, status: 9, result: 'oom-kill'}), null);
+        // A scope's app killed at its limit: the wait status is all there is.
+        assert.equal(earlyEndReason(endOfWaitStatus(9)), null);
     });
 
     test('the journal tail is short and free of control characters', () => {
