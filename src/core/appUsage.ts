@@ -3,6 +3,8 @@
 // (and a unit without the memory controller, as in a container, has no MemoryCurrent at
 // all): such values are unknown, never 0 or NaN.
 
+import {fill, untranslated, type Translate} from './translate.js';
+
 /** The unit properties the menu reads, as D-Bus returns them (uint64, so possibly imprecise). */
 export const USAGE_PROPERTIES = [
     'MemoryCurrent', 'CPUUsageNSec', 'TasksCurrent', 'MemoryMax', 'MemoryHigh', 'CPUQuotaPerSecUSec', 'TasksMax',
@@ -57,6 +59,7 @@ export function formatPercent(percent: number): string {
     return `${percent.toFixed(percent < 10 ? 1 : 0)} %`;
 }
 
+/** A value the user manager cannot give (no memory controller, say), untranslated. */
 export const UNKNOWN = 'unknown';
 /** The CPU rate before a second sample exists. */
 export const MEASURING = '…';
@@ -67,18 +70,24 @@ export interface Measure {
     readonly level: number | null;
 }
 
-function measure(current: number | null, limit: number | null, format: (value: number) => string): Measure {
-    const now = current === null ? UNKNOWN : format(current);
+function measure(current: number | null, limit: number | null, format: (value: number) => string,
+    _: Translate): Measure {
+    const now = current === null ? _('unknown') : format(current);
     if (limit === null)
         return {text: now, level: null};
-    return {text: `${now} of ${format(limit)}`, level: current === null || limit === 0 ? null : current / limit};
+    // Translators: a measure against its limit, such as "300 MiB of 1.0 GiB".
+    return {text: fill(_('{now} of {limit}'), {now, limit: format(limit)}), level: current === null || limit === 0 ? null : current / limit};
 }
 
 /** CPU against CPUQuota; before a second sample exists it is still being measured, not unknown. */
-function cpuMeasure(earlier: UsageSample | null, later: UsageSample, quotaPercent: number | null): Measure {
+function cpuMeasure(earlier: UsageSample | null, later: UsageSample, quotaPercent: number | null,
+    _: Translate): Measure {
     if (earlier !== null || known(later.values.CPUUsageNSec) === null)
-        return measure(cpuPercent(earlier, later), quotaPercent, formatPercent);
-    return {text: quotaPercent === null ? MEASURING : `${MEASURING} of ${formatPercent(quotaPercent)}`, level: null};
+        return measure(cpuPercent(earlier, later), quotaPercent, formatPercent, _);
+    return {
+        text: quotaPercent === null ? MEASURING : fill(_('{now} of {limit}'), {now: MEASURING, limit: formatPercent(quotaPercent)}),
+        level: null,
+    };
 }
 
 export interface UsageRow {
@@ -90,17 +99,17 @@ export interface UsageRow {
 }
 
 /** The figures of one row from the latest sample and the one before it (for the CPU rate). */
-export function usageRow(earlier: UsageSample | null, later: UsageSample): UsageRow {
+export function usageRow(earlier: UsageSample | null, later: UsageSample, _: Translate = untranslated): UsageRow {
     const values = later.values;
     const memoryMax = known(values.MemoryMax);
     const memoryHigh = known(values.MemoryHigh);
     const memoryLimit = memoryMax !== null ? 'MemoryMax' : memoryHigh !== null ? 'MemoryHigh' : null;
     const quotaUs = known(values.CPUQuotaPerSecUSec);
     return {
-        memory: measure(known(values.MemoryCurrent), memoryMax ?? memoryHigh, formatBytes),
+        memory: measure(known(values.MemoryCurrent), memoryMax ?? memoryHigh, formatBytes, _),
         memoryLimit,
-        cpu: cpuMeasure(earlier, later, quotaUs === null ? null : quotaUs / 10_000),
-        tasks: measure(known(values.TasksCurrent), known(values.TasksMax), value => `${value}`),
+        cpu: cpuMeasure(earlier, later, quotaUs === null ? null : quotaUs / 10_000, _),
+        tasks: measure(known(values.TasksCurrent), known(values.TasksMax), value => `${value}`, _),
     };
 }
 

@@ -4,6 +4,8 @@
 // systemd-oomd kills by signal and is not counted in oom_kill, so its kills (which GNOME
 // already reports) never show up here.
 
+import {fill, untranslated, type Translate} from './translate.js';
+
 export type LimitKind = 'oom-kill' | 'memory-high' | 'tasks-max';
 
 /** The property each kind of event is about, as named in the profile. */
@@ -25,6 +27,9 @@ export function parseEventCounts(text: string): Map<string, number> {
     return counts;
 }
 
+/** A fresh unit killed for memory before this age was killed by the kernel, not systemd-oomd. */
+export const YOUNG_UNIT_MS = 20_000;
+
 /** Throttling counts as sustained once it goes on this long… */
 export const SUSTAINED_MS = 3000;
 /** …with no pause longer than this in between. */
@@ -42,13 +47,16 @@ export class LimitEvents {
     #pids: Map<string, number> | null;
     #readMemory = false;
     readonly #fresh: boolean;
+    readonly #startMs: number;
     #reported = new Set<LimitKind>();
     #throttleStartMs: number | null = null;
     #lastThrottleMs = 0;
     #reachedMemoryMax = false;
 
-    constructor({fresh = false} = {}) {
+    /** `startMs`: when a fresh unit was seen starting, on the clock of the other `nowMs`. */
+    constructor({fresh = false, startMs = 0} = {}) {
         this.#fresh = fresh;
+        this.#startMs = startMs;
         this.#memory = fresh ? new Map() : null;
         this.#pids = fresh ? new Map() : null;
     }
@@ -83,16 +91,19 @@ export class LimitEvents {
     }
 
     /**
-     * The unit ended with `result`. A kill can remove the unit's cgroup before its
-     * oom_kill count is read; "oom-kill" then counts when the unit was seen at its
-     * MemoryMax (memory.events max/oom) before, which a systemd-oomd kill is not, or
-     * when a fresh unit died before its counters could be read at all: systemd-oomd
-     * acts only on pressure or swap use sustained for many seconds, never on a unit
-     * that young.
+     * The unit ended with `result` at `nowMs`. A kill can remove the unit's cgroup
+     * before its oom_kill count is read (the file monitor reports a change some time
+     * after it, and the read that follows then finds no file); "oom-kill" then counts
+     * when the unit was seen at its MemoryMax (memory.events max/oom) before, which a
+     * systemd-oomd kill is not, or when a fresh unit died young: systemd-oomd acts
+     * only on pressure or swap use sustained for tens of seconds
+     * (ManagedOOMMemoryPressureDurationSec, 30 s by default), never on a unit that has
+     * not lived that long. A memory bomb can pass its limit between two readings, so
+     * one reading below it is no proof of systemd-oomd.
      */
-    unitResult(result: string): LimitKind[] {
-        const kernelKill = this.#reachedMemoryMax || (this.#fresh && !this.#readMemory);
-        return result === 'oom-kill' && kernelKill ? this.#once(['oom-kill']) : [];
+    unitResult(result: string, nowMs: number): LimitKind[] {
+        const young = this.#fresh && (!this.#readMemory || nowMs - this.#startMs < YOUNG_UNIT_MS);
+        return result === 'oom-kill' && (this.#reachedMemoryMax || young) ? this.#once(['oom-kill']) : [];
     }
 
     #once(kinds: LimitKind[]): LimitKind[] {
@@ -111,25 +122,29 @@ export interface LimitNotice {
     readonly body: string;
 }
 
-/** The notification for one event; `limit` is the property's value in the unit (such as "200 MiB"). */
-export function limitNotice(kind: LimitKind, app: string, profile: string, limit: string | null): LimitNotice {
+/**
+ * The notification for one event; `limit` is the property's value in the unit (such
+ * as "200 MiB"). `profile` is the profile's name as the unit's description gives it.
+ */
+export function limitNotice(kind: LimitKind, app: string, profile: string, limit: string | null,
+    _: Translate = untranslated): LimitNotice {
     const property = LIMIT_PROPERTY[kind];
-    const value = limit === null ? property : `${property} ${limit}`;
+    const values = {app, profile, value: limit === null ? property : `${property} ${limit}`};
     switch (kind) {
     case 'oom-kill':
         return {
-            title: `${app} was stopped at its memory limit`,
-            body: `A process of ${app} was killed because it reached the memory limit of its Confine profile “${profile}” (${value}).`,
+            title: fill(_('{app} was stopped at its memory limit'), values),
+            body: fill(_('A process of {app} was killed because it reached the memory limit of its Confine profile “{profile}” ({value}).'), values),
         };
     case 'memory-high':
         return {
-            title: `${app} is slowed down by its memory limit`,
-            body: `${app} keeps reaching the memory throttle point of its Confine profile “${profile}” (${value}), so it is being slowed down and its memory reclaimed.`,
+            title: fill(_('{app} is slowed down by its memory limit'), values),
+            body: fill(_('{app} keeps reaching the memory throttle point of its Confine profile “{profile}” ({value}), so it is being slowed down and its memory reclaimed.'), values),
         };
     case 'tasks-max':
         return {
-            title: `${app} reached its process limit`,
-            body: `${app} could not start another process or thread because of the process limit of its Confine profile “${profile}” (${value}).`,
+            title: fill(_('{app} reached its process limit'), values),
+            body: fill(_('{app} could not start another process or thread because of the process limit of its Confine profile “{profile}” ({value}).'), values),
         };
     }
 }

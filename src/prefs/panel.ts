@@ -10,6 +10,8 @@ import {GeneralPage} from './generalPage.js';
 import {readMachineInfo, type MachineInfo} from './machineInfo.js';
 import {ProfilesPage} from './profilesPage.js';
 
+const OPEN_PROFILE_KEY = 'prefs-open-profile';
+
 export interface Panel {
     readonly settings: ConfineSettings;
     readonly applications: ApplicationsPage;
@@ -28,7 +30,25 @@ export function fillPanel(window: Adw.PreferencesWindow, gsettings: Gio.Settings
     window.add(applications);
     window.add(profiles);
     window.add(general);
+    // A limit notification's button asks for the profile whose limit acted: shown now if
+    // the window is opening, or when the key changes while it is open.
+    const showAskedProfile = () => {
+        const asked = gsettings.get_string(OPEN_PROFILE_KEY);
+        if (asked === '')
+            return;
+        gsettings.set_string(OPEN_PROFILE_KEY, '');
+        const found = settings.profiles().find(entry => entry.id === asked) ??
+            settings.profiles().find(entry => entry.name === asked);
+        if (!found)
+            return;
+        window.set_visible_page(profiles);
+        window.pop_subpage();
+        profiles.openEditor(found.id).catch(logError);
+    };
+    const openProfileId = gsettings.connect(`changed::${OPEN_PROFILE_KEY}`, showAskedProfile);
+    showAskedProfile();
     window.connect('close-request', () => {
+        gsettings.disconnect(openProfileId);
         applications.stopLoading();
         settings.destroy();
         return false;

@@ -46,13 +46,29 @@ export async function listAppUnits(connection: Gio.DBusConnection, cancellable: 
     });
 }
 
-/** Every property of the unit's scope or service interface (memory, CPU, tasks, cgroup). */
+/** systemd's "no value" for a uint64 property (infinity, unset), as GVariant prints it. */
+const UINT64_MAX_TEXT = '18446744073709551615';
+
+/**
+ * The named properties of the unit's scope or service interface (memory, CPU, tasks,
+ * cgroup); one absent from the unit is absent here. systemd's "no value" becomes null
+ * without ever being a JS number: GJS would warn in the journal for each such uint64,
+ * many times a second while the menu is open.
+ */
 export async function unitProperties(connection: Gio.DBusConnection, unit: RunningAppUnit,
-    cancellable: Gio.Cancellable | null): Promise<Record<string, unknown>> {
+    names: readonly string[], cancellable: Gio.Cancellable | null): Promise<Record<string, unknown>> {
     const iface = unit.type === 'scope' ? 'org.freedesktop.systemd1.Scope' : 'org.freedesktop.systemd1.Service';
     const reply = await callSystemd(connection, unit.path, 'org.freedesktop.DBus.Properties', 'GetAll',
         new GLib.Variant('(s)', [iface]), '(a{sv})', cancellable);
-    const [properties] = reply.recursiveUnpack() as [Record<string, unknown>];
+    const all = reply.get_child_value(0);
+    const properties: Record<string, unknown> = {};
+    for (const name of names) {
+        const value = all.lookup_value(name, null);
+        if (value === null)
+            continue;
+        properties[name] = value.get_type_string() === 't' && value.print(false) === UINT64_MAX_TEXT
+            ? null : value.recursiveUnpack();
+    }
     return properties;
 }
 

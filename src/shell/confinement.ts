@@ -2,21 +2,25 @@
 // shell hangs off it and goes away with destroy().
 
 import type Gio from 'gi://Gio';
-import type {Extension} from 'resource:///org/gnome/shell/extensions/extension.js';
+import {gettext as _, type Extension} from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
 import {Launcher} from './launcher.js';
 import {LimitWatch} from './limitWatch.js';
 import {Notifier} from './notifier.js';
 import {RunningAppsIndicator} from './runningApps.js';
+import {UserManager} from './userManager.js';
 
 const SHOW_INDICATOR_KEY = 'show-indicator';
 const NOTIFY_LIMITS_KEY = 'notify-limits';
+const OPEN_PROFILE_KEY = 'prefs-open-profile';
 
 export class Confinement {
     readonly #extension: Extension;
     readonly #settings: Gio.Settings;
     readonly #notifier = new Notifier();
+    /** The one connection to the systemd user manager, for launches and limit notifications. */
+    readonly #userManager = new UserManager();
     readonly #launcher: Launcher;
     #indicator: RunningAppsIndicator | null = null;
     #limitWatch: LimitWatch | null = null;
@@ -24,7 +28,7 @@ export class Confinement {
     constructor(extension: Extension) {
         this.#extension = extension;
         this.#settings = extension.getSettings();
-        this.#launcher = new Launcher(this.#settings, this.#notifier);
+        this.#launcher = new Launcher(this.#settings, this.#notifier, this.#userManager);
         this.#settings.connectObject(
             `changed::${SHOW_INDICATOR_KEY}`, () => this.#syncIndicator(),
             `changed::${NOTIFY_LIMITS_KEY}`, () => this.#syncLimitWatch(), this);
@@ -39,6 +43,7 @@ export class Confinement {
         this.#limitWatch?.destroy();
         this.#limitWatch = null;
         this.#launcher.destroy();
+        this.#userManager.destroy();
         this.#notifier.destroy();
     }
 
@@ -59,9 +64,14 @@ export class Confinement {
     #syncLimitWatch(): void {
         const notify = this.#settings.get_boolean(NOTIFY_LIMITS_KEY);
         if (notify && !this.#limitWatch) {
-            this.#limitWatch = new LimitWatch({
-                notifyLimit: (title, body) => this.#notifier.notify(title, body, {
-                    action: {label: 'Preferences', activate: () => this.#extension.openPreferences()},
+            this.#limitWatch = new LimitWatch(this.#userManager, {
+                notifyLimit: (title, body, profile) => this.#notifier.notify(title, body, {
+                    action: {label: profile === null ? _('Preferences') : _('Open Profile'), activate: () => {
+                        // The preferences run in another process: the key tells them which profile to show.
+                        if (profile !== null)
+                            this.#settings.set_string(OPEN_PROFILE_KEY, profile);
+                        this.#extension.openPreferences();
+                    }},
                 }),
             });
         } else if (!notify && this.#limitWatch) {

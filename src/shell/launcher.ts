@@ -25,7 +25,7 @@ import {
     ConfinedLauncher, LaunchFailure, discreteGpuEnvironment, errorMessage, runsInTerminal, type LaunchTarget,
 } from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
-import {UserManager, UserManagerUnavailable} from './userManager.js';
+import {UserManagerUnavailable, type UserManager} from './userManager.js';
 
 type Request = Omit<LaunchTarget, 'app'>;
 
@@ -79,8 +79,8 @@ export class Launcher {
     readonly #settings: Gio.Settings;
     readonly #notifier: Notifier;
     readonly #injections = new InjectionManager();
-    readonly #userManager = new UserManager();
-    readonly #confinedLauncher = new ConfinedLauncher(this.#userManager);
+    readonly #userManager: UserManager;
+    readonly #confinedLauncher: ConfinedLauncher;
     readonly #storedSettings: StoredSettings;
     /** The last complete reading of the stored settings. */
     #stored: StoredValues = new Map();
@@ -90,9 +90,11 @@ export class Launcher {
     #systemdVersion: Promise<number> | null = null;
     #destroyed = false;
 
-    constructor(settings: Gio.Settings, notifier: Notifier) {
+    constructor(settings: Gio.Settings, notifier: Notifier, userManager: UserManager) {
         this.#settings = settings;
         this.#notifier = notifier;
+        this.#userManager = userManager;
+        this.#confinedLauncher = new ConfinedLauncher(userManager);
         this.#storedSettings = new StoredSettings(settings, stored => this.#reportForeignValues(stored));
         this.#patch();
     }
@@ -102,7 +104,6 @@ export class Launcher {
         this.#injections.clear();
         this.#storedSettings.destroy();
         this.#confinedLauncher.destroy();
-        this.#userManager.destroy();
         this.#pending.clear();
     }
 

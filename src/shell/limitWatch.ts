@@ -1,12 +1,14 @@
 // Notifications when a limit acts on a confined app. Nothing is polled: the user
 // manager's signals say when a Confine unit starts and ends, and a file monitor on its
 // cgroup's memory.events and pids.events says when a counter moves (the kernel notifies
-// those files). The signals need a Subscribe()d client; a private connection keeps that
-// subscription ours, and closing it ends it.
+// those files). The signals come over the UserManager's private connection, which is
+// opened again if it closes; each new connection lists the running units again, so a
+// unit that started meanwhile is watched too.
 
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import Shell from 'gi://Shell';
+import {gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js';
 
 import {appUnitOf, unitObjectPath} from '../core/appUnit.js';
 import {formatBytes, known, profileOfDescription} from '../core/appUsage.js';
@@ -15,13 +17,21 @@ import {
     MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled, listAppUnits, unitProperties, type RunningAppUnit,
 } from './appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
-import {privateConnection} from './userManager.js';
+import type {UserManager} from './userManager.js';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 const EVENT_FILES = ['memory.events', 'pids.events'] as const;
+/** Where the unit's counters are, and the limits the notifications name. */
+const WATCHED_PROPERTIES = ['ControlGroup', ...Object.values(LIMIT_PROPERTY)];
+
+/** Milliseconds on the monotonic clock, for the ages and durations LimitEvents measures. */
+function nowMs(): number {
+    return GLib.get_monotonic_time() / 1000;
+}
 
 export interface LimitHost {
-    notifyLimit(title: string, body: string): void;
+    /** `profile`: the name of the profile whose limit acted, as the unit's description gives it. */
+    notifyLimit(title: string, body: string, profile: string | null): void;
 }
 
 interface WatchedUnit {
@@ -37,14 +47,31 @@ export class LimitWatch {
     readonly #host: LimitHost;
     readonly #cancellable = new Gio.Cancellable();
     #connection: Gio.DBusConnection | null = null;
-    #signalIds: number[] = [];
+    readonly #unsubscribe: (() => void)[];
     readonly #watched = new Map<string, WatchedUnit>();
 
-    constructor(host: LimitHost) {
+    constructor(userManager: UserManager, host: LimitHost) {
         this.#host = host;
-        this.#start().catch(error => {
+        this.#unsubscribe = [
+            userManager.subscribe(MANAGER_INTERFACE, 'JobRemoved', (_path, parameters) => {
+                const [, , name, result] = parameters.deepUnpack() as [number, string, string, string];
+                if (result === 'done' && appUnitOf(name)?.confined)
+                    this.#watchByName(name);
+            }),
+            userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) => {
+                const [name] = parameters.deepUnpack() as [string, string];
+                this.#unwatch(name);
+            }),
+            userManager.subscribe('org.freedesktop.DBus.Properties', 'PropertiesChanged',
+                (path, parameters) => this.#propertiesChanged(path, parameters)),
+            userManager.onOpened(connection => this.#catchUp(connection)),
+        ];
+        userManager.connection().then(connection => {
+            if (this.#connection !== connection && !this.#cancellable.is_cancelled())
+                this.#catchUp(connection);
+        }).catch(error => {
             if (!isCancelled(error))
-                console.warn(`Confine: limit notifications are off, the user manager is unreachable: ${errorMessage(error)}`);
+                console.warn(`Confine: limit notifications wait for the user manager: ${errorMessage(error)}`);
         });
     }
 
@@ -56,45 +83,21 @@ export class LimitWatch {
 
     destroy(): void {
         this.#cancellable.cancel();
+        this.#unsubscribe.forEach(unsubscribe => unsubscribe());
         for (const name of [...this.#watched.keys()])
             this.#unwatch(name);
-        if (this.#connection) {
-            this.#signalIds.forEach(id => this.#connection!.signal_unsubscribe(id));
-            this.#connection.close(null, null);
-        }
-        this.#signalIds = [];
         this.#connection = null;
     }
 
-    async #start(): Promise<void> {
-        const address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, this.#cancellable);
-        const connection = await privateConnection(address, this.#cancellable);
-        if (this.#cancellable.is_cancelled()) {
-            connection.close(null, null);
-            return;
-        }
+    /** On each (new) connection: watch the confined units that run now, some may be new to us. */
+    #catchUp(connection: Gio.DBusConnection): void {
         this.#connection = connection;
-        const subscribe = (iface: string, member: string, handler: (path: string, parameters: GLib.Variant) => void) =>
-            connection.signal_subscribe('org.freedesktop.systemd1', iface, member, null, null, Gio.DBusSignalFlags.NONE,
-                (_connection, _sender, path, _iface, _member, parameters) => handler(path, parameters));
-        this.#signalIds = [
-            subscribe(MANAGER_INTERFACE, 'JobRemoved', (_path, parameters) => {
-                const [, , name, result] = parameters.deepUnpack() as [number, string, string, string];
-                if (result === 'done' && appUnitOf(name)?.confined)
-                    this.#watchByName(name);
-            }),
-            subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) => {
-                const [name] = parameters.deepUnpack() as [string, string];
-                this.#unwatch(name);
-            }),
-            subscribe('org.freedesktop.DBus.Properties', 'PropertiesChanged', (path, parameters) =>
-                this.#propertiesChanged(path, parameters)),
-        ];
-        await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'Subscribe', null, null, this.#cancellable);
-        for (const unit of await listAppUnits(connection, this.#cancellable)) {
-            if (unit.confined)
-                this.#watch(unit);
-        }
+        listAppUnits(connection, this.#cancellable).then(units => {
+            for (const unit of units) {
+                if (unit.confined)
+                    this.#watch(unit);
+            }
+        }).catch(error => this.#warn('ListUnitsByPatterns', error));
     }
 
     /**
@@ -127,7 +130,7 @@ export class LimitWatch {
 
     #add(unit: RunningAppUnit, fresh: boolean): WatchedUnit {
         const watch: WatchedUnit = {
-            unit, properties: {}, events: new LimitEvents({fresh}), monitors: [], ready: Promise.resolve(),
+            unit, properties: {}, events: new LimitEvents({fresh, startMs: nowMs()}), monitors: [], ready: Promise.resolve(),
         };
         this.#watched.set(unit.name, watch);
         return watch;
@@ -139,7 +142,7 @@ export class LimitWatch {
         const connection = this.#connection;
         if (!connection)
             return;
-        watch.properties = await unitProperties(connection, unit, this.#cancellable);
+        watch.properties = await unitProperties(connection, unit, WATCHED_PROPERTIES, this.#cancellable);
         const cgroup = watch.properties.ControlGroup;
         if (typeof cgroup !== 'string' || cgroup === '')
             return;
@@ -187,7 +190,7 @@ export class LimitWatch {
         }
         const counts = parseEventCounts(text);
         this.#report(watch, file === 'memory.events'
-            ? watch.events.memoryEvents(counts, GLib.get_monotonic_time() / 1000)
+            ? watch.events.memoryEvents(counts, nowMs())
             : watch.events.pidsEvents(counts));
         return true;
     }
@@ -199,7 +202,7 @@ export class LimitWatch {
         const [, changed] = parameters.deepUnpack() as [string, Record<string, GLib.Variant>];
         const result = changed.Result?.deepUnpack();
         if (typeof result === 'string')
-            this.#report(watch, watch.events.unitResult(result));
+            this.#report(watch, watch.events.unitResult(result, nowMs()));
     }
 
     #report(watch: WatchedUnit, kinds: LimitKind[]): void {
@@ -213,12 +216,13 @@ export class LimitWatch {
         const {unit, properties} = watch;
         const app = Shell.AppSystem.get_default().lookup_app(unit.desktopId);
         const appName = app?.get_name() ?? unit.desktopId.replace(/\.desktop$/, '');
-        const profile = profileOfDescription(unit.description) ?? (unit.description || 'its profile');
+        const named = profileOfDescription(unit.description);
+        const profile = named ?? (unit.description || _('unnamed'));
         for (const kind of kinds) {
             const value = known(properties[LIMIT_PROPERTY[kind]] as number | undefined);
             const limit = value === null ? null : kind === 'tasks-max' ? `${value}` : formatBytes(value);
-            const {title, body} = limitNotice(kind, appName, profile, limit);
-            this.#host.notifyLimit(title, body);
+            const {title, body} = limitNotice(kind, appName, profile, limit, _);
+            this.#host.notifyLimit(title, body, named);
         }
     }
 

@@ -10,13 +10,15 @@ import Shell from 'gi://Shell';
 import St from 'gi://St';
 import {BarLevel} from 'resource:///org/gnome/shell/ui/barLevel.js';
 import * as PanelMenu from 'resource:///org/gnome/shell/ui/panelMenu.js';
+import {gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
 import {
-    compareListedUnits, cpuPercent, known, profileOfDescription, usageRow, type Measure, type UsageSample,
+    USAGE_PROPERTIES, compareListedUnits, cpuPercent, known, profileOfDescription, usageRow, type Measure, type UsageSample,
 } from '../core/appUsage.js';
 import {assign, profileName} from '../core/profileSet.js';
 import {NO_CONFINEMENT, findAssignmentKey} from '../core/resolution.js';
+import {fill} from '../core/translate.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
 import {isCancelled, listAppUnits, stopUnit, unitProperties, type RunningAppUnit} from './appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
@@ -73,9 +75,9 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
     readonly appName: string;
     readonly profile: string | null;
     #caption: St.Label;
-    readonly memory = new MeasureLine('Memory');
-    readonly cpu = new MeasureLine('CPU');
-    readonly tasks = new MeasureLine('Tasks');
+    readonly memory = new MeasureLine(_('Memory'));
+    readonly cpu = new MeasureLine(_('CPU'));
+    readonly tasks = new MeasureLine(_('Tasks'));
     #sample: UsageSample | null = null;
 
     constructor(unit: RunningAppUnit, app: Shell.App | null) {
@@ -98,7 +100,7 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
         this.remove_child(this.label);
         column.add_child(this.label);
         this.#caption = new St.Label({
-            text: this.profile === null ? 'Not confined' : `Profile: ${this.profile}`,
+            text: this.profile === null ? _('Not confined') : fill(_('Profile: {profile}'), {profile: this.profile}),
             style_class: 'confine-profile',
         });
         column.add_child(this.#caption);
@@ -128,7 +130,7 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
 
     update(values: Record<string, unknown>, timeUs: number): void {
         const sample: UsageSample = {values: values as UsageSample['values'], timeUs};
-        const row = usageRow(this.#sample, sample);
+        const row = usageRow(this.#sample, sample, _);
         this.#latest = {memoryCurrent: known(sample.values.MemoryCurrent), cpuPercent: cpuPercent(this.#sample, sample)};
         this.#sample = sample;
         this.memory.display(row.memory);
@@ -159,18 +161,18 @@ export class RunningAppsIndicator extends PanelMenu.Button {
     #cancellable: Gio.Cancellable | null = null;
 
     constructor(host: RunningAppsHost) {
-        super(0.5, 'Confine: running apps');
+        super(0.5, _('Confine: running apps'));
         this.#host = host;
         this.#connection = Gio.DBus.session;
         this.add_child(new St.Icon({icon_name: 'security-medium-symbolic', style_class: 'system-status-icon'}));
         const menu = this.menu as PopupMenu.PopupMenu;
-        menu.addMenuItem(new PopupMenu.PopupMenuItem('Running apps', {reactive: false, style_class: 'confine-title'}));
+        menu.addMenuItem(new PopupMenu.PopupMenuItem(_('Running apps'), {reactive: false, style_class: 'confine-title'}));
         this.#section = new PopupMenu.PopupMenuSection();
         menu.addMenuItem(this.#section);
-        this.#empty = new PopupMenu.PopupMenuItem('No apps are running', {reactive: false});
+        this.#empty = new PopupMenu.PopupMenuItem(_('No apps are running'), {reactive: false});
         this.#section.addMenuItem(this.#empty);
         menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem());
-        addItem(menu, 'Confine Preferences', () => host.openPreferences());
+        addItem(menu, _('Confine Preferences'), () => host.openPreferences());
         menu.connectObject('open-state-changed', (_menu: unknown, open: boolean) => this.#setOpen(open), this);
         host.settings.connectObject('changed::profiles', () => this.#rebuildProfileItems(),
             `changed::${ASSIGNMENTS_KEY}`, () => this.#rebuildProfileItems(), this);
@@ -224,7 +226,7 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         const units = await listAppUnits(this.#connection, cancellable);
         const readings = await Promise.all(units.map(async unit => {
             try {
-                return {unit, values: await unitProperties(this.#connection, unit, cancellable)};
+                return {unit, values: await unitProperties(this.#connection, unit, USAGE_PROPERTIES, cancellable)};
             } catch (error) {
                 // A unit that ended between the list and this call has nothing to show.
                 if (isCancelled(error))
@@ -272,18 +274,18 @@ export class RunningAppsIndicator extends PanelMenu.Button {
 
     #fillSubmenu(item: AppUnitMenuItem): void {
         item.menu.removeAll();
-        addItem(item.menu, 'Stop', () => {
+        addItem(item.menu, _('Stop'), () => {
             stopUnit(this.#connection, item.unit.name).catch(error =>
                 console.warn(`Confine: cannot stop ${item.unit.name}: ${errorMessage(error)}`));
         });
-        item.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem('Profile for its next launch'));
+        item.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem(_('Profile for its next launch')));
         const settings = readConfinementSettings(this.#host.settings);
         const key = findAssignmentKey(item.unit.desktopId, settings.assignments);
         const assigned = key === null ? null : settings.assignments[key];
         const choices: [string | null, string][] = [
-            [null, settings.defaultProfile === NO_CONFINEMENT ? 'Default (none)'
-                : `Default (${profileName(settings.defaultProfile, settings.profiles[settings.defaultProfile])})`],
-            [NO_CONFINEMENT, 'None'],
+            [null, settings.defaultProfile === NO_CONFINEMENT ? _('Default (none)')
+                : fill(_('Default ({profile})'), {profile: profileName(settings.defaultProfile, settings.profiles[settings.defaultProfile])})],
+            [NO_CONFINEMENT, _('None')],
             ...Object.keys(settings.profiles).sort().map(id =>
                 [id, profileName(id, settings.profiles[id])] as [string, string]),
         ];

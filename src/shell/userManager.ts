@@ -5,6 +5,11 @@
 // JobRemoved signal, which it only sends to subscribed clients. Subscribing on
 // the shell's shared session connection would outlive us and affect others, so
 // this keeps a private connection: closing it ends the subscription.
+//
+// One connection serves everything Confine asks of the manager (the launcher and
+// the limit notifications). When it closes (the bus restarted, someone closed it)
+// it is opened again: at once if someone keeps a standing subscription, else on
+// the next call. Standing subscriptions are made again on each new connection.
 
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
@@ -21,10 +26,24 @@ export type JobResult = string;
 
 type JobListener = (result: JobResult) => void;
 
+/** A signal handler: the object path the signal came from and its parameters. */
+export type SignalHandler = (path: string, parameters: GLib.Variant) => void;
+
+interface StandingSubscription {
+    readonly iface: string;
+    readonly member: string;
+    readonly handler: SignalHandler;
+    /** Its id on the current connection, 0 while there is none. */
+    id: number;
+}
+
+/** How long to wait before opening a closed connection again, doubling up to the last. */
+const REOPEN_DELAYS_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
+
 export class UserManagerUnavailable extends Error {}
 
 /** A connection of our own to the bus at `address`: its signal subscriptions end when it is closed. */
-export function privateConnection(address: string, cancellable: Gio.Cancellable): Promise<Gio.DBusConnection> {
+function privateConnection(address: string, cancellable: Gio.Cancellable): Promise<Gio.DBusConnection> {
     return new Promise((resolve, reject) => {
         Gio.DBusConnection.new_for_address(address,
             Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
@@ -43,8 +62,50 @@ export class UserManager {
     #connecting: Promise<Gio.DBusConnection> | null = null;
     #signalId = 0;
     #listeners = new Map<string, JobListener>();
+    readonly #subscriptions = new Set<StandingSubscription>();
+    readonly #openedListeners = new Set<(connection: Gio.DBusConnection) => void>();
+    #reopenSource = 0;
+    #reopenAttempt = 0;
     #cancellable = new Gio.Cancellable();
     #destroyed = false;
+
+    /** The connection, opened (again) if need be; throws UserManagerUnavailable. */
+    connection(): Promise<Gio.DBusConnection> {
+        return this.#connect();
+    }
+
+    /**
+     * Calls `handler` with every `member` signal of the manager's `iface` (any object
+     * path) until the returned function is called, across reconnections. Signals sent
+     * while no connection was open are lost: `onOpened` tells when to catch up.
+     */
+    subscribe(iface: string, member: string, handler: SignalHandler): () => void {
+        const subscription: StandingSubscription = {iface, member, handler, id: 0};
+        this.#subscriptions.add(subscription);
+        if (this.#connection)
+            this.#subscribeOn(this.#connection, subscription);
+        return () => {
+            this.#subscriptions.delete(subscription);
+            if (this.#connection && subscription.id)
+                this.#connection.signal_unsubscribe(subscription.id);
+            subscription.id = 0;
+        };
+    }
+
+    /**
+     * Calls `listener` each time a connection is opened and subscribed, the first one
+     * included, until the returned function is called.
+     */
+    onOpened(listener: (connection: Gio.DBusConnection) => void): () => void {
+        this.#openedListeners.add(listener);
+        return () => this.#openedListeners.delete(listener);
+    }
+
+    /** A method call to the manager object; throws UserManagerUnavailable. */
+    async callManager(method: string, parameters: GLib.Variant | null, replyType: string | null): Promise<GLib.Variant> {
+        const connection = await this.#connect();
+        return this.#call(connection, MANAGER_INTERFACE, method, parameters, replyType);
+    }
 
     /** Resolves with the manager's systemd version once it answered, or throws UserManagerUnavailable. */
     async version(): Promise<number> {
@@ -124,12 +185,21 @@ export class UserManager {
     destroy(): void {
         this.#destroyed = true;
         this.#cancellable.cancel();
+        if (this.#reopenSource)
+            GLib.source_remove(this.#reopenSource);
+        this.#reopenSource = 0;
         this.#listeners.clear();
+        this.#openedListeners.clear();
         if (this.#connection) {
             if (this.#signalId)
                 this.#connection.signal_unsubscribe(this.#signalId);
+            for (const subscription of this.#subscriptions) {
+                if (subscription.id)
+                    this.#connection.signal_unsubscribe(subscription.id);
+            }
             this.#connection.close(null, null);
         }
+        this.#subscriptions.clear();
         this.#connection = null;
         this.#signalId = 0;
     }
@@ -137,7 +207,11 @@ export class UserManager {
     #connect(): Promise<Gio.DBusConnection> {
         if (this.#connection)
             return Promise.resolve(this.#connection);
-        this.#connecting ??= this.#open().finally(() => {
+        this.#connecting ??= this.#open().catch((error: unknown) => {
+            // Standing subscriptions wait for a connection: keep trying in the background.
+            this.#scheduleReopen();
+            throw error;
+        }).finally(() => {
             this.#connecting = null;
         });
         return this.#connecting;
@@ -179,15 +253,52 @@ export class UserManager {
             throw error;
         }
         this.#connection = connection;
+        this.#reopenAttempt = 0;
+        for (const subscription of this.#subscriptions)
+            this.#subscribeOn(connection, subscription);
         // The bus going away (the user manager restarting the session bus) must not
         // leave a dead connection behind for every later launch.
         connection.connect('closed', () => {
-            if (this.#connection === connection) {
-                this.#connection = null;
-                this.#signalId = 0;
-            }
+            if (this.#connection !== connection)
+                return;
+            this.#connection = null;
+            this.#signalId = 0;
+            for (const subscription of this.#subscriptions)
+                subscription.id = 0;
+            this.#scheduleReopen();
         });
+        for (const listener of this.#openedListeners) {
+            try {
+                listener(connection);
+            } catch (error) {
+                console.error('Confine: a user manager listener failed:', error);
+            }
+        }
         return connection;
+    }
+
+    #subscribeOn(connection: Gio.DBusConnection, subscription: StandingSubscription): void {
+        subscription.id = connection.signal_subscribe(SYSTEMD_NAME, subscription.iface, subscription.member,
+            null, null, Gio.DBusSignalFlags.NONE,
+            (_connection, _sender, path, _interface, _signal, parameters) => subscription.handler(path, parameters));
+    }
+
+    /** Opens a closed connection again soon if anyone waits for signals; backs off while that fails. */
+    #scheduleReopen(): void {
+        if (this.#destroyed || this.#reopenSource || this.#subscriptions.size === 0)
+            return;
+        const delay = REOPEN_DELAYS_MS[Math.min(this.#reopenAttempt, REOPEN_DELAYS_MS.length - 1)];
+        this.#reopenAttempt++;
+        this.#reopenSource = GLib.timeout_add(GLib.PRIORITY_DEFAULT, delay, () => {
+            this.#reopenSource = 0;
+            this.#connect().catch(error => {
+                if (this.#destroyed)
+                    return;
+                console.warn(`Confine: the user manager is still unreachable: ${(error as Error).message}`);
+                this.#scheduleReopen();
+            });
+            return GLib.SOURCE_REMOVE;
+        });
     }
 
     #call(connection: Gio.DBusConnection, iface: string, method: string,

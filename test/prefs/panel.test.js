@@ -488,6 +488,42 @@ if (!LOCKED) {
         assert.match(general.defaultRow.subtitle, /not a profile/);
     }));
 
+    test('a limit notification\'s button opens its profile: by name as the window opens, by id while open', async () => {
+        resetSettings();
+        const {ProfilesPage} = await import(`file://${extensionDir}/prefs/profilesPage.js`);
+        const opened = [];
+        const original = ProfilesPage.prototype.openEditor;
+        ProfilesPage.prototype.openEditor = function (id) {
+            opened.push(id);
+            return original.call(this, id);
+        };
+        try {
+            setProfiles({
+                'vm-bomb': {name: new GLib.Variant('s', 'VM bomb'), MemoryMax: new GLib.Variant('s', '200M')},
+                'strict': {name: new GLib.Variant('s', 'Strict')},
+            });
+            // What the shell writes before it opens the preferences: the name from the unit's description.
+            gsettings.set_string('prefs-open-profile', 'VM bomb');
+            const {window, panel} = await openPanel();
+            try {
+                await waitUntil(() => opened.includes('vm-bomb'), 'the editor of the asked profile');
+                assert.equal(window.visible_page, panel.profiles, 'the profiles page is shown');
+                assert.equal(gsettings.get_string('prefs-open-profile'), '', 'the request is cleared');
+                gsettings.set_string('prefs-open-profile', 'strict');
+                await waitUntil(() => opened.includes('strict'), 'the editor of a profile asked for while open');
+                gsettings.set_string('prefs-open-profile', 'no-such-profile');
+                await waitUntil(() => gsettings.get_string('prefs-open-profile') === '', 'an unknown profile cleared');
+                assert.deepEqual(opened, ['vm-bomb', 'strict'], 'nothing opened for an unknown profile');
+            } finally {
+                window.close();
+                await wait(50);
+            }
+        } finally {
+            ProfilesPage.prototype.openEditor = original;
+            resetSettings();
+        }
+    });
+
     test('export writes everything; a valid import replaces it; an invalid import changes nothing', () => withPanel(async panel => {
         const dir = GLib.dir_make_tmp('confine-prefs-XXXXXX');
         const file = Gio.File.new_for_path(`${dir}/settings.json`);

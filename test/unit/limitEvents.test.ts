@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
-import {LimitEvents, SUSTAINED_MS, THROTTLE_GAP_MS, limitNotice, parseEventCounts} from '../../src/core/limitEvents.js';
+import {LimitEvents, SUSTAINED_MS, THROTTLE_GAP_MS, YOUNG_UNIT_MS, limitNotice, parseEventCounts} from '../../src/core/limitEvents.js';
 
 const memory = (counts: Record<string, number>) => new Map(Object.entries({low: 0, high: 0, max: 0, oom: 0, oom_kill: 0, ...counts}));
 
@@ -30,18 +30,18 @@ describe('LimitEvents', () => {
         const oomd = new LimitEvents();
         oomd.memoryEvents(memory({}), 0);
         oomd.memoryEvents(memory({high: 4}), 10);
-        assert.deepEqual(oomd.unitResult('oom-kill'), [], 'a kill without reaching MemoryMax is systemd-oomd\'s');
+        assert.deepEqual(oomd.unitResult('oom-kill', 0), [], 'a kill without reaching MemoryMax is systemd-oomd\'s');
 
         const kernel = new LimitEvents();
         kernel.memoryEvents(memory({}), 0);
         kernel.memoryEvents(memory({max: 40}), 10);
-        assert.deepEqual(kernel.unitResult('success'), []);
-        assert.deepEqual(kernel.unitResult('oom-kill'), ['oom-kill']);
+        assert.deepEqual(kernel.unitResult('success', 0), []);
+        assert.deepEqual(kernel.unitResult('oom-kill', 0), ['oom-kill']);
 
         const both = new LimitEvents();
         both.memoryEvents(memory({}), 0);
         assert.deepEqual(both.memoryEvents(memory({max: 40, oom: 1, oom_kill: 1}), 10), ['oom-kill']);
-        assert.deepEqual(both.unitResult('oom-kill'), [], 'reported once');
+        assert.deepEqual(both.unitResult('oom-kill', 0), [], 'reported once');
     });
 
     test('a fresh unit counts from 0: an event before the first reading is reported', () => {
@@ -50,12 +50,16 @@ describe('LimitEvents', () => {
         assert.deepEqual(new LimitEvents({fresh: true}).pidsEvents(new Map([['max', 1]])), ['tasks-max']);
     });
 
-    test('a fresh unit killed before its counters were read counts as a kill at its limit; a read one needs MemoryMax seen', () => {
-        assert.deepEqual(new LimitEvents({fresh: true}).unitResult('oom-kill'), ['oom-kill']);
-        assert.deepEqual(new LimitEvents().unitResult('oom-kill'), [], 'a unit found running, never read');
-        const read = new LimitEvents({fresh: true});
-        read.memoryEvents(memory({}), 0);
-        assert.deepEqual(read.unitResult('oom-kill'), [], 'read, never at MemoryMax: systemd-oomd');
+    test('a fresh unit killed before its counters were read, or young, counts as a kill at its limit; an older one needs MemoryMax seen', () => {
+        assert.deepEqual(new LimitEvents({fresh: true, startMs: 0}).unitResult('oom-kill', 60_000), ['oom-kill']);
+        assert.deepEqual(new LimitEvents().unitResult('oom-kill', 1000), [], 'a unit found running, never read');
+        const bomb = new LimitEvents({fresh: true, startMs: 5000});
+        bomb.memoryEvents(memory({}), 5500);
+        assert.deepEqual(bomb.unitResult('oom-kill', 7000), ['oom-kill'],
+            'read once below its limit, killed 2 s after its start: the kernel at MemoryMax (VM 80)');
+        const old = new LimitEvents({fresh: true, startMs: 0});
+        old.memoryEvents(memory({}), 500);
+        assert.deepEqual(old.unitResult('oom-kill', YOUNG_UNIT_MS), [], 'read, never at MemoryMax, old enough: systemd-oomd');
     });
 
     test('MemoryHigh throttling is reported once it lasted SUSTAINED_MS, once', () => {

@@ -136,7 +136,7 @@ function untranslatedSentences(path: string): string[] {
 
 describe('the shell\'s notifications', () => {
     test('are composed only of translated messages', () => {
-        for (const module of ['src/shell/launcher.ts', 'src/shell/notifier.ts'])
+        for (const module of ['src/shell/launcher.ts', 'src/shell/notifier.ts', 'src/shell/runningApps.ts', 'src/shell/limitWatch.ts', 'src/shell/confinement.ts', 'src/core/limitEvents.ts', 'src/core/appUsage.ts'])
             assert.deepEqual(untranslatedSentences(join(REPO, module)), [], module);
     });
 
