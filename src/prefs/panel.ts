@@ -46,7 +46,11 @@ export function fillPanel(window: Adw.PreferencesWindow, gsettings: Gio.Settings
         profiles.openEditor(found.id).catch(logError);
     };
     const openProfileId = gsettings.connect(`changed::${OPEN_PROFILE_KEY}`, showAskedProfile);
-    showAskedProfile();
+    // The window shows its first page when it is mapped: ask once it is.
+    const mapId = window.connect('map', () => {
+        window.disconnect(mapId);
+        showAskedProfile();
+    });
     window.connect('close-request', () => {
         gsettings.disconnect(openProfileId);
         applications.stopLoading();
