@@ -5,20 +5,20 @@ import type Gio from 'gi://Gio';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {ApplicationsPage} from './applicationsPage.js';
-import {ConfineSettings} from './confineSettings.js';
+import {PanelSettings} from './panelSettings.js';
 import {GeneralPage} from './generalPage.js';
 import {readMachineInfo, type MachineInfo} from './machineInfo.js';
 import {ProfilesPage} from './profilesPage.js';
 
 export interface Panel {
-    readonly settings: ConfineSettings;
+    readonly settings: PanelSettings;
     readonly applications: ApplicationsPage;
     readonly profiles: ProfilesPage;
     readonly general: GeneralPage;
 }
 
 export function fillPanel(window: Adw.PreferencesWindow, gsettings: Gio.Settings, machine: MachineInfo = readMachineInfo()): Panel {
-    const settings = new ConfineSettings(gsettings);
+    const settings = new PanelSettings(gsettings);
     window.set_title(_('Confine'));
     window.set_default_size(720, 760);
     window.search_enabled = false;

@@ -8,10 +8,8 @@ import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import {Launcher} from './launcher.js';
 import {LimitWatch} from './limitWatch.js';
 import {Notifier} from './notifier.js';
+import {NOTIFY_LIMITS_KEY, SHOW_INDICATOR_KEY} from '../settings/schema.js';
 import {RunningAppsIndicator} from './runningApps.js';
-
-const SHOW_INDICATOR_KEY = 'show-indicator';
-const NOTIFY_LIMITS_KEY = 'notify-limits';
 
 export class Confinement {
     readonly #extension: Extension;
