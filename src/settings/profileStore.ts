@@ -7,7 +7,7 @@ import GLib from 'gi://GLib';
 
 import type {ProfileSettings, RawProfile, RawProfiles} from '../core/profileSettings.js';
 import {MAX_PROFILE_KEYS, OversizedProfile} from '../core/validation.js';
-import {ASSIGNMENTS_KEY, ASSIGNMENTS_TYPE, DEFAULT_PROFILE_KEY, PROFILES_KEY, PROFILES_TYPE} from './schema.js';
+import {ASSIGNMENTS_KEY, ASSIGNMENTS_TYPE, DEFAULT_PROFILE_KEY, PROFILES_KEY} from './schema.js';
 
 /**
  * A value unpacked like recursiveUnpack(), except that every dictionary keeps all of
@@ -58,8 +58,6 @@ export function readProfileSettings(gsettings: Gio.Settings): ProfileSettings {
     };
 }
 
-type StoredProfiles = Record<string, Record<string, GLib.Variant>>;
-
 function sameValue(a: unknown, b: unknown): boolean {
     if (a === b)
         return true;
@@ -76,28 +74,45 @@ function toVariant(value: unknown): GLib.Variant {
     throw new Error(`no GVariant type for ${typeof value}`);
 }
 
+/** The entries of a stored dictionary by key, read child by child so that no key (not even "__proto__") is lost. */
+function children(dictionary: GLib.Variant): Map<string, GLib.Variant> {
+    const entries = new Map<string, GLib.Variant>();
+    for (let i = 0; i < dictionary.n_children(); i++) {
+        const entry = dictionary.get_child_value(i);
+        entries.set(entry.get_child_value(0).get_string()[0], entry.get_child_value(1));
+    }
+    return entries;
+}
+
+/** A dictionary of string keys built entry by entry, as an object with a "__proto__" key cannot be. */
+function dictionary(entryType: string, entries: Iterable<[string, GLib.Variant]>): GLib.Variant {
+    const items: GLib.Variant[] = [...entries].map(([key, value]) => GLib.Variant.new_dict_entry(new GLib.Variant('s', key), value));
+    return GLib.Variant.new_array(new GLib.VariantType(entryType), items);
+}
+
 /**
- * The stored form of profiles an edit computed. Values the edit carried over keep
- * their GVariant (from the same profile, or from `origins[id]` for a copy), so editing
- * one property never rewrites (or "repairs") another; a profile too large to be read
- * stays as stored.
+ * The stored form of profiles an edit computed. A profile the edit left as it was
+ * stays exactly as stored (a profile too large to be read included); in the others,
+ * values the edit carried over keep their GVariant (from the same profile, or from
+ * `origins[id]` for a copy), so editing one property never rewrites (or "repairs")
+ * another.
  */
 function toStored(gsettings: Gio.Settings, profiles: RawProfiles, origins: Readonly<Record<string, string>>): GLib.Variant {
-    const before = gsettings.get_value(PROFILES_KEY).deepUnpack() as StoredProfiles;
-    const stored: StoredProfiles = {};
+    const before = children(gsettings.get_value(PROFILES_KEY));
+    const stored: [string, GLib.Variant][] = [];
     for (const [id, raw] of Object.entries(profiles)) {
-        const source = before[origins[id] ?? id] ?? {};
-        if (raw instanceof OversizedProfile) {
-            stored[id] = source;
+        const source = before.get(origins[id] ?? id);
+        if (source && (raw instanceof OversizedProfile || (!Object.hasOwn(origins, id) && sameValue(unpackSettingsValue(source), raw)))) {
+            stored.push([id, source]);
             continue;
         }
-        stored[id] = {};
-        for (const [key, value] of Object.entries(raw)) {
-            const previous = source[key];
-            stored[id][key] = previous && sameValue(previous.recursiveUnpack(), value) ? previous : toVariant(value);
-        }
+        const values = source ? children(source) : new Map<string, GLib.Variant>();
+        stored.push([id, dictionary('{sv}', Object.entries(raw).map(([key, value]): [string, GLib.Variant] => {
+            const previous = values.get(key)?.get_variant();
+            return [key, GLib.Variant.new_variant(previous && sameValue(unpackSettingsValue(previous), value) ? previous : toVariant(value))];
+        }))]);
     }
-    return new GLib.Variant(PROFILES_TYPE, stored);
+    return dictionary('{sa{sv}}', stored);
 }
 
 export type SettingsWrite =

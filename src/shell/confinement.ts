@@ -5,10 +5,10 @@ import type Gio from 'gi://Gio';
 import type {Extension} from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
+import {NOTIFY_LIMITS_KEY, SHOW_INDICATOR_KEY} from '../settings/schema.js';
 import {Launcher} from './launcher.js';
 import {LimitWatch} from './limitWatch.js';
 import {Notifier} from './notifier.js';
-import {NOTIFY_LIMITS_KEY, SHOW_INDICATOR_KEY} from '../settings/schema.js';
 import {RunningAppsIndicator} from './runningApps.js';
 
 export class Confinement {

@@ -174,6 +174,17 @@ test('the writer stores an edit and keeps the GVariant of every value the edit c
     assertEqual(settings.get_value('app-profiles').n_children(), 0, 'a part not given is not written');
 });
 
+test('the writer keeps a "__proto__" key, in a profile it edits and in one it leaves alone', () => {
+    const settings = freshSettings();
+    settings.set_value('profiles', GLib.Variant.parse(new GLib.VariantType('a{sa{sv}}'),
+        "{'sneaky': {'name': <'Sneaky'>, '__proto__': <'x'>}, 'edited': {'name': <'Edited'>, '__proto__': <'y'>}}", null, null));
+    const current = readProfileSettings(settings);
+    const edited = Object.fromEntries([...Object.entries(current.profiles.edited), ['MemoryMax', '1G']]);
+    assertDeepEqual(writeProfileSettings(settings, {profiles: {sneaky: current.profiles.sneaky, edited}}), {ok: true}, 'written');
+    assertEqual(settings.get_value('profiles').print(true),
+        "{'sneaky': {'name': <'Sneaky'>, '__proto__': <'x'>}, 'edited': {'name': <'Edited'>, '__proto__': <'y'>, 'MemoryMax': <'1G'>}}", 'stored');
+});
+
 test('the writer stores several parts at once, and a profile too large to read stays as it is', () => {
     const settings = freshSettings();
     const huge = {name: new GLib.Variant('s', 'Huge')};
