@@ -6,8 +6,8 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import type {PanelSettings} from './panelSettings.js';
 import {ASSIGNMENTS_KEY} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import type {InstalledApp} from './installedApps.js';
 import type {ProfileChoices} from './profileChoices.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';

@@ -12,9 +12,9 @@ import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions
 
 import type {ProfileSettings} from '../core/profileSettings.js';
 import {resolveProfile} from '../core/resolution.js';
+import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY} from '../settings/schema.js';
 import {AppRow} from './appRow.js';
 import type {PanelSettings} from './panelSettings.js';
-import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY} from '../settings/schema.js';
 import {listInstalledApps, type InstalledApp} from './installedApps.js';
 import {ProfileChoices} from './profileChoices.js';
 

@@ -7,11 +7,11 @@ import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {NO_CONFINEMENT} from '../core/profileSettings.js';
-import type {PanelSettings} from './panelSettings.js';
 import {
     DEFAULT_PROFILE_KEY, FAILURE_POLICIES, NOTIFY_CONFINED_LAUNCH_KEY, NOTIFY_LIMITS_KEY, ON_FAILURE_KEY, PROFILES_KEY, SHOW_INDICATOR_KEY,
     type FailurePolicy,
 } from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import {addWhenShown} from './deferredGroups.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
 import type {ImportOutcome} from './settingsFile.js';

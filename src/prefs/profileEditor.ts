@@ -10,8 +10,8 @@ import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions
 import {NAME_KEY, PROPERTIES, findProperty, type PropertyGroup, type PropertySpec} from '../core/properties.js';
 import {appsUsingProfile, checkProfileName} from '../core/profileSettings.js';
 import {userNamespacesAvailable} from '../core/machine.js';
-import type {PanelSettings} from './panelSettings.js';
 import {ASSIGNMENTS_KEY, PROFILES_KEY} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import {ChoicePropertyRow} from './choicePropertyRow.js';
 import {CommandPreview, type PreviewApp} from './commandPreview.js';
 import {findInstalledApp} from './installedApps.js';

@@ -7,8 +7,8 @@ import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {appsUsingProfile, uniqueName} from '../core/profileSettings.js';
-import type {PanelSettings} from './panelSettings.js';
 import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import {addWhenShown} from './deferredGroups.js';
 import {findInstalledApp} from './installedApps.js';
 import type {MachineInfo} from './machineInfo.js';

@@ -8,8 +8,8 @@ import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions
 
 import {checkValue} from '../core/validation.js';
 import type {PropertySpec} from '../core/properties.js';
-import type {PanelSettings} from './panelSettings.js';
 import {PROFILES_KEY} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import type {MachineInfo} from './machineInfo.js';
 import {MANAGED_BY_ADMINISTRATOR, ineffectiveNote, propertyHelp, valueMeaning} from './propertyText.js';
 import {escapeMarkup, format} from './text.js';

@@ -7,8 +7,8 @@ import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {parseSettings, serializeSettings, type ImportProblem} from '../core/importExport.js';
-import type {PanelSettings} from './panelSettings.js';
 import {PROFILE_SETTINGS_KEYS} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 
 Gio._promisify(Gtk.FileDialog.prototype, 'save', 'save_finish');
 Gio._promisify(Gtk.FileDialog.prototype, 'open', 'open_finish');
