@@ -5,8 +5,7 @@
 // passes each variable by name (systemd-run --setenv=NAME copies the value from its own
 // environment, and would set an empty value for a name it does not have).
 
-/** Names systemd-run accepts (bash's rule); others (such as exported bash functions) cannot be passed. */
-const PASSABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+import {ENVIRONMENT_NAME} from '../core/text.js';
 
 /**
  * Variables systemd sets for each service itself. The unit's Environment= would win
@@ -26,6 +25,7 @@ const SET_BY_SYSTEMD = new Set([
 /** The names, sorted, that a service started by `confine run`/`confine shell` is given. */
 export function serviceEnvironment(names: readonly string[]): string[] {
     return [...new Set(names)]
-        .filter(name => PASSABLE_NAME.test(name) && !SET_BY_SYSTEMD.has(name))
+        // Other names (such as exported bash functions) cannot be passed.
+        .filter(name => ENVIRONMENT_NAME.test(name) && !SET_BY_SYSTEMD.has(name))
         .sort();
 }

@@ -6,7 +6,9 @@ import GLib from 'gi://GLib';
 import System from 'system';
 
 import {buildLaunchPlan, DESKTOP_ENVIRONMENT, type LaunchPlan, type ServiceAttachment} from '../core/launchPlan.js';
+import {canonicalDesktopId} from '../core/desktopId.js';
 import {checkPassed, evaluateCheck, formatCheck, parseFindings} from '../core/profileCheck.js';
+import {withAssignment} from '../core/profileSettings.js';
 import {resolveProfile} from '../core/resolution.js';
 import {randomSuffix} from '../core/unitName.js';
 import type {Profile} from '../core/validation.js';
@@ -16,10 +18,10 @@ import {ConfineError, EXIT} from './exitStatus.js';
 import {helpText} from './help.js';
 import {parseInvocation, type Invocation} from './invocation.js';
 import {isTerminal, runAndWait} from './launch.js';
-import {canonicalDesktopId, chooseProfile, invalidProfile, namedProfile, unknownProfile, withAssignment} from './profileChoice.js';
+import {chooseProfile, invalidProfile, namedProfile, unknownProfile} from './profileChoice.js';
 import {formatProfiles, formatShow} from './report.js';
 import {escapeControls, printable} from './terminalText.js';
-import {readConfinementSettings} from '../settings/confinementSettings.js';
+import {readProfileSettings} from '../settings/profileStore.js';
 import {sessionProbe} from '../settings/profileProbe.js';
 import {openSettings, writeAssignments} from './settings.js';
 import {formatUnit} from './unitStatus.js';
@@ -130,7 +132,7 @@ function launch(request: Launch): number {
 }
 
 function run(invocation: Extract<Invocation, {command: 'run'}>): number {
-    const settings = readConfinementSettings(openSettings());
+    const settings = readProfileSettings(openSettings());
     const {profile} = chooseProfile(invocation, settings);
     const name = commandName(invocation.argv[0]);
     // A service is cut off from our terminal; on a terminal it gets a pty of its own
@@ -148,7 +150,7 @@ function run(invocation: Extract<Invocation, {command: 'run'}>): number {
 }
 
 function shell(invocation: Extract<Invocation, {command: 'shell'}>): number {
-    const settings = readConfinementSettings(openSettings());
+    const settings = readProfileSettings(openSettings());
     const {profile} = chooseProfile({profile: invocation.profile, app: null}, settings);
     const loginShellPath = loginShell();
     return launch({
@@ -162,7 +164,7 @@ function shell(invocation: Extract<Invocation, {command: 'shell'}>): number {
 }
 
 function profiles(invocation: Extract<Invocation, {command: 'profiles'}>): number {
-    const settings = readConfinementSettings(openSettings());
+    const settings = readProfileSettings(openSettings());
     if (invocation.idsOnly) {
         for (const id of Object.keys(settings.profiles).sort())
             write(escapeControls(id));
@@ -173,7 +175,7 @@ function profiles(invocation: Extract<Invocation, {command: 'profiles'}>): numbe
 }
 
 function show(desktopId: string): number {
-    const settings = readConfinementSettings(openSettings());
+    const settings = readProfileSettings(openSettings());
     const resolution = resolveProfile(desktopId, settings);
     const entry = desktopEntry(desktopId);
     const plan = resolution.kind === 'confined'
@@ -186,17 +188,16 @@ function show(desktopId: string): number {
         })
         : null;
     write(formatShow({desktopId: canonicalDesktopId(desktopId), resolution, plan, exec: entry?.exec ?? null}));
-    if (resolution.kind === 'invalid') {
-        if (!Object.hasOwn(settings.profiles, resolution.profileId))
-            throw unknownProfile(resolution.profileId, settings);
+    if (resolution.kind === 'missing')
+        throw unknownProfile(resolution.profileId, settings);
+    if (resolution.kind === 'invalid')
         throw invalidProfile(resolution.profileId, resolution.errors);
-    }
     return EXIT.OK;
 }
 
 function assign(desktopId: string, profileId: string | null): number {
     const gsettings = openSettings();
-    const settings = readConfinementSettings(gsettings);
+    const settings = readProfileSettings(gsettings);
     const canonical = canonicalDesktopId(desktopId);
     if (profileId === null) {
         const updated = withAssignment(settings.assignments, desktopId, null);
@@ -238,7 +239,7 @@ function ps(): number {
 
 /** `confine check`: a probe in a unit made as a desktop launch makes it, and what it found. */
 function check(profileId: string): number {
-    const settings = readConfinementSettings(openSettings());
+    const settings = readProfileSettings(openSettings());
     const {profile} = chooseProfile({profile: profileId, app: null}, settings);
     requireSystemdRun();
     // The probe finds a file of our /tmp unless its /tmp is private.

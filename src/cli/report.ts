@@ -1,7 +1,8 @@
 // The text of `confine profiles` and `confine show`.
 
 import type {LaunchPlan} from '../core/launchPlan.js';
-import {NO_CONFINEMENT, type ConfinementSettings, type Resolution} from '../core/resolution.js';
+import {NO_CONFINEMENT, type ProfileSettings} from '../core/profileSettings.js';
+import type {Resolution} from '../core/resolution.js';
 import {fitsInScope, validateProfile, type Profile} from '../core/validation.js';
 import {formatCommandLine} from './commandLine.js';
 import {escapeControls} from './terminalText.js';
@@ -15,7 +16,7 @@ function unitKind(profile: Profile): string {
     return fitsInScope(profile) ? 'scope' : 'service';
 }
 
-export function formatProfiles(settings: ConfinementSettings): string {
+export function formatProfiles(settings: ProfileSettings): string {
     const ids = Object.keys(settings.profiles).sort();
     const lines: string[] = [];
     for (const id of ids) {

@@ -3,9 +3,10 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
+import {writeProfileSettings} from '../settings/profileStore.js';
+import {ASSIGNMENTS_KEY, SCHEMA_ID} from '../settings/schema.js';
 import {ConfineError, EXIT} from './exitStatus.js';
 
-export const SCHEMA_ID = 'org.gnome.shell.extensions.confine';
 const UUID = 'confine@confine.github.io';
 
 /**
@@ -60,11 +61,9 @@ export function openSettings(): Gio.Settings {
 
 /** Writes the app → profile assignments and waits until the backend has stored them. */
 export function writeAssignments(settings: Gio.Settings, assignments: Record<string, string>): void {
-    if (!settings.is_writable('app-profiles')) {
+    if (!writeProfileSettings(settings, {assignments}).ok) {
         throw new ConfineError(EXIT.SETTINGS,
-            'the app assignments (app-profiles) are locked by the system administrator and cannot be changed');
+            `the app assignments (${ASSIGNMENTS_KEY}) are locked by the system administrator and cannot be changed`);
     }
-    if (!settings.set_value('app-profiles', new GLib.Variant('a{ss}', assignments)))
-        throw new ConfineError(EXIT.SETTINGS, 'the app assignments (app-profiles) could not be changed');
     Gio.Settings.sync();
 }

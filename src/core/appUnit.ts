@@ -4,6 +4,7 @@
 //   app[-<launcher>]-<app id>[@<random>].service
 // Inside a segment every "-" is escaped as \x2d, so the segments split on "-".
 
+import {desktopIdOfAppId} from './desktopId.js';
 import {LAUNCHER} from './unitName.js';
 
 export interface AppUnit {
@@ -51,7 +52,7 @@ export function appUnitOf(unitName: string): AppUnit | null {
     const launcher = launcherSegment === undefined ? null : unescapeUnitSegment(launcherSegment);
     if (!appId || appId === '_' || (launcherSegment !== undefined && !launcher))
         return null;
-    return {desktopId: `${appId}.desktop`, launcher, confined: launcher === LAUNCHER, type};
+    return {desktopId: desktopIdOfAppId(appId), launcher, confined: launcher === LAUNCHER, type};
 }
 
 /** The unit's object path in the manager, as systemd's bus_label_escape() spells it. */

@@ -1,6 +1,8 @@
 // A unit that ends in the first seconds after its start: the launch failed, even
 // though systemd started it. Said in a few words for a notification.
 
+import {withoutControls} from './text.js';
+
 /** How long after the start a unit's end still counts as a failed launch. */
 export const EARLY_EXIT_WINDOW_MS = 5000;
 
@@ -62,8 +64,7 @@ const MAX_LINE = 200;
 /** The last few lines of the unit's journal output, short and free of control characters. */
 export function journalTail(text: string): string[] {
     return text.split('\n')
-        // eslint-disable-next-line no-control-regex
-        .map(line => line.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim())
+        .map(line => withoutControls(line).trim())
         .filter(line => line !== '')
         .slice(-MAX_LINES)
         .map(line => line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line);

@@ -1,5 +1,6 @@
 // From (app, profile) to the systemd-run command that starts the app inside its unit.
 
+import {ENVIRONMENT_NAME, withoutControls} from './text.js';
 import {fitsInScope, type Profile} from './validation.js';
 import {unitName, type UnitType} from './unitName.js';
 
@@ -112,12 +113,10 @@ const MAX_DESCRIPTION = 200;
 
 /** Removes control characters (newlines could forge journal lines) and bounds the length. */
 function sanitizeLabel(text: string): string {
-    // eslint-disable-next-line no-control-regex
-    const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    const clean = withoutControls(text).trim();
     return clean.length > MAX_DESCRIPTION ? `${clean.slice(0, MAX_DESCRIPTION - 1)}…` : clean;
 }
 
-const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** An absolute path that systemd's path lists take as one word. */
 const PLAIN_PATH = /^\/[^\s"'\\:]*$/;
 

@@ -1,17 +1,8 @@
 // Which profile an app runs under, and why.
 
+import {NO_CONFINEMENT, findAssignmentKey, type ProfileSettings} from './profileSettings.js';
 import {fill, untranslated, type Translate} from './translate.js';
 import {validateProfile, type Profile, type ValidationError} from './validation.js';
-
-/** The part of the settings that decides an app's profile, already unpacked from GVariant. */
-export interface ConfinementSettings {
-    /** Profile id → raw profile dictionary, unvalidated. */
-    readonly profiles: Readonly<Record<string, unknown>>;
-    /** Desktop id → profile id; '' means "never confine this app". */
-    readonly assignments: Readonly<Record<string, string>>;
-    /** Profile for apps without an assignment; '' means stock GNOME behaviour. */
-    readonly defaultProfile: string;
-}
 
 /** Where the profile choice came from. */
 export type ResolutionSource = 'assignment' | 'default';
@@ -19,6 +10,9 @@ export type ResolutionSource = 'assignment' | 'default';
 export type Resolution =
     | {readonly kind: 'unconfined'; readonly explanation: string}
     | {readonly kind: 'confined'; readonly source: ResolutionSource; readonly profile: Profile; readonly explanation: string}
+    /** The assignment or the default names a profile that does not exist. */
+    | {readonly kind: 'missing'; readonly source: ResolutionSource; readonly profileId: string; readonly explanation: string}
+    /** The profile exists but does not pass validation. */
     | {
         readonly kind: 'invalid';
         readonly source: ResolutionSource;
@@ -27,22 +21,7 @@ export type Resolution =
         readonly explanation: string;
     };
 
-/** The assignment value that pins an app to stock, unconfined launching. */
-export const NO_CONFINEMENT = '';
-
-/**
- * The key under which `desktopId` is assigned: the id itself, or the id with
- * ".desktop" added, so `confine show firefox-esr` finds `firefox-esr.desktop`.
- */
-export function findAssignmentKey(desktopId: string, assignments: Readonly<Record<string, string>>): string | null {
-    for (const key of [desktopId, `${desktopId}.desktop`]) {
-        if (Object.hasOwn(assignments, key))
-            return key;
-    }
-    return null;
-}
-
-export function resolveProfile(desktopId: string, settings: ConfinementSettings, _: Translate = untranslated): Resolution {
+export function resolveProfile(desktopId: string, settings: ProfileSettings, _: Translate = untranslated): Resolution {
     const key = findAssignmentKey(desktopId, settings.assignments);
     let profileId: string;
     let source: ResolutionSource;
@@ -62,8 +41,7 @@ export function resolveProfile(desktopId: string, settings: ConfinementSettings,
     const assigned = source === 'assignment';
     if (!Object.hasOwn(settings.profiles, profileId)) {
         return {
-            kind: 'invalid', source, profileId,
-            errors: [{property: null, message: fill(_('There is no profile called "{profile}".'), {profile: profileId})}],
+            kind: 'missing', source, profileId,
             explanation: fill(assigned
                 ? _('{app} uses its assigned profile "{profile}", which does not exist.')
                 : _('{app} uses the default profile "{profile}", which does not exist.'), {app: desktopId, profile: profileId}),

@@ -5,25 +5,13 @@
 // unconfined" or "the built-in profiles", so such values are found here and made to
 // fail closed instead.
 
-import {findAssignmentKey, resolveProfile, type ConfinementSettings} from './resolution.js';
+import {
+    ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, FAILURE_POLICIES, ON_FAILURE_KEY, PROFILES_KEY, STORED_TYPES, type FailurePolicy,
+} from '../settings/schema.js';
+import {findAssignmentKey, type ProfileSettings} from './profileSettings.js';
+import {resolveProfile} from './resolution.js';
+import {withoutControls} from './text.js';
 import {fill, untranslated, type Translate} from './translate.js';
-
-/** What happens when an app's profile cannot be applied (the on-failure key). */
-export type FailurePolicy = 'launch-unconfined' | 'refuse';
-export const FAILURE_POLICIES: readonly FailurePolicy[] = ['launch-unconfined', 'refuse'];
-
-export const ON_FAILURE_KEY = 'on-failure';
-
-/** The GVariant type each key must be stored with; on-failure is an enum, stored as its nick. */
-export const STORED_TYPES: Readonly<Record<string, string>> = {
-    'profiles': 'a{sa{sv}}',
-    'app-profiles': 'a{ss}',
-    'default-profile': 's',
-    [ON_FAILURE_KEY]: 's',
-    'notify-confined-launch': 'b',
-    'show-indicator': 'b',
-    'notify-limits': 'b',
-};
 
 /** A value as the database holds it: its GVariant type, its text and, for strings, the string. */
 export interface StoredValue {
@@ -44,8 +32,7 @@ const MAX_SHOWN = 60;
 
 /** The stored text, short and on one line. */
 function shown(text: string): string {
-    // eslint-disable-next-line no-control-regex
-    const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+    const line = withoutControls(text);
     return line.length > MAX_SHOWN ? `${line.slice(0, MAX_SHOWN - 1)}…` : line;
 }
 
@@ -61,7 +48,7 @@ function foreignValue(key: string, stored: StoredValue, _: Translate): ForeignVa
         const values = {key, value: shown(stored.text), type: stored.type, expected};
         return {
             key,
-            message: fill(key === 'profiles'
+            message: fill(key === PROFILES_KEY
                 ? _('The setting {key} holds {value} of type {type}, not {expected}, so GSettings would silently use its built-in default. ' +
                     'Each property value must be a variant, such as {example}. Set it again with gsettings or in Confine’s preferences, ' +
                     'or reset it (gsettings reset org.gnome.shell.extensions.confine {key}).')
@@ -105,9 +92,9 @@ export function failurePolicy(read: string, stored: StoredValue | undefined): Fa
  * what GSettings read (`settings`, with defaults in place of foreign values). Empty when
  * the app's profile, or that it has none, follows from values that are as stored.
  */
-export function foreignValuesFor(desktopId: string, settings: ConfinementSettings, stored: StoredValues,
+export function foreignValuesFor(desktopId: string, settings: ProfileSettings, stored: StoredValues,
     _: Translate = untranslated): ForeignValue[] {
-    const [profiles, assignments, defaultProfile] = ['profiles', 'app-profiles', 'default-profile']
+    const [profiles, assignments, defaultProfile] = [PROFILES_KEY, ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY]
         .map(key => foreignValues(stored, [key], _)[0]);
     // Any app may have an assignment that GSettings no longer shows.
     if (assignments)

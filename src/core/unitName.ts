@@ -3,6 +3,8 @@
 // the portals recognise the app:  app-<launcher>-<app id>-<random>.scope  and
 // app-<launcher>-<app id>@<random>.service.
 
+import {appIdOfDesktopId} from './desktopId.js';
+
 export type UnitType = 'scope' | 'service';
 
 /** Our launcher segment; stock GNOME uses "gnome", which keeps the two apart. */
@@ -25,11 +27,6 @@ export function escapeAppId(appId: string): string {
         escaped += /[A-Za-z0-9:_.]/.test(char) ? char : `\\x${byte.toString(16).padStart(2, '0')}`;
     }
     return escaped;
-}
-
-/** The app id inside a unit name: the desktop id without ".desktop", as stock GNOME names it. */
-export function appIdOfDesktopId(desktopId: string): string {
-    return desktopId.endsWith('.desktop') ? desktopId.slice(0, -'.desktop'.length) : desktopId;
 }
 
 /** An escaped UTF-8 continuation byte (10xxxxxx): cutting before it would split a character. */

@@ -5,6 +5,7 @@
 // GVariant type: a boolean property stored as the string 'true' is rejected here.
 
 import {NAME_KEY, PROPERTIES, findProperty, type PropertySpec} from './properties.js';
+import {CONTROL_CHARACTER} from './text.js';
 import {fill, untranslated, type Translate} from './translate.js';
 
 export type PropertyValues = ReadonlyMap<string, string>;
@@ -35,6 +36,8 @@ export const MAX_PROFILE_KEYS = 64;
 
 /** What a settings reader hands on instead of a dictionary too large to unpack. */
 export class OversizedProfile {
+    // It stands where a profile's dictionary would (see RawProfile), holding none of its keys.
+    readonly [key: string]: unknown;
     readonly keyCount: number;
 
     constructor(keyCount: number) {
@@ -258,8 +261,7 @@ function checkName(id: string, raw: unknown, _: Translate): {name: string} | {er
         return {error: _('The profile name is empty.')};
     if (name.length > MAX_NAME_LENGTH)
         return {error: fill(_('The profile name is longer than {max} characters.'), {max: MAX_NAME_LENGTH})};
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(name))
+    if (CONTROL_CHARACTER.test(name))
         return {error: _('The profile name contains control characters.')};
     return {name};
 }

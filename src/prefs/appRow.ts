@@ -6,7 +6,8 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import {ASSIGNMENTS_KEY, type ConfineSettings} from './confineSettings.js';
+import {ASSIGNMENTS_KEY} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import type {InstalledApp} from './installedApps.js';
 import type {ProfileChoices} from './profileChoices.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
@@ -22,12 +23,12 @@ export class AppRow extends Adw.ComboRow {
     /** Lower-case name and id, for the search. */
     readonly searchText: string;
     readonly removeButton: Gtk.Button | null = null;
-    #settings: ConfineSettings;
+    #settings: PanelSettings;
     #choices: ProfileChoices;
     #syncing = false;
     #baseSubtitle: string;
 
-    constructor(settings: ConfineSettings, choices: ProfileChoices, app: InstalledApp | null, desktopId: string) {
+    constructor(settings: PanelSettings, choices: ProfileChoices, app: InstalledApp | null, desktopId: string) {
         super({
             title: escapeMarkup(app?.name ?? desktopId),
             model: choices.model,

@@ -10,9 +10,11 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import {resolveProfile, type ConfinementSettings} from '../core/resolution.js';
+import type {ProfileSettings} from '../core/profileSettings.js';
+import {resolveProfile} from '../core/resolution.js';
+import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY} from '../settings/schema.js';
 import {AppRow} from './appRow.js';
-import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY, type ConfineSettings} from './confineSettings.js';
+import type {PanelSettings} from './panelSettings.js';
 import {listInstalledApps, type InstalledApp} from './installedApps.js';
 import {ProfileChoices} from './profileChoices.js';
 
@@ -34,13 +36,13 @@ export class ApplicationsPage extends Adw.PreferencesPage {
     /** Installed apps' rows, in name order, as far as they are built. */
     readonly rows: AppRow[] = [];
     missingRows: AppRow[] = [];
-    #settings: ConfineSettings;
+    #settings: PanelSettings;
     #apps: InstalledApp[] | null = null;
     #pendingIdle = 0;
     #afterPaintId = 0;
     #clock: Gdk.FrameClock | null = null;
 
-    constructor(settings: ConfineSettings) {
+    constructor(settings: PanelSettings) {
         // The mnemonic (Alt+A) switches pages from the keyboard.
         super({title: _('_Applications'), use_underline: true, icon_name: 'view-app-grid-symbolic', name: 'applications'});
         this.#settings = settings;
@@ -141,12 +143,8 @@ export class ApplicationsPage extends Adw.PreferencesPage {
         }
     }
 
-    #snapshot(): ConfinementSettings {
-        return {
-            profiles: this.#settings.rawProfiles(),
-            assignments: this.#settings.assignments(),
-            defaultProfile: this.#settings.defaultProfile(),
-        };
+    #snapshot(): ProfileSettings {
+        return this.#settings.read();
     }
 
     #buildRows(count: number): void {
@@ -193,7 +191,7 @@ export class ApplicationsPage extends Adw.PreferencesPage {
         this.#syncMissing(snapshot);
     }
 
-    #matches(row: AppRow, snapshot: ConfinementSettings): boolean {
+    #matches(row: AppRow, snapshot: ProfileSettings): boolean {
         const query = this.searchEntry.text.trim().toLowerCase();
         if (query !== '' && !row.searchText.includes(query))
             return false;

@@ -10,7 +10,7 @@ import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions
 import {shellQuote} from '../core/execLine.js';
 import {DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopLaunchProblem} from '../core/launchPlan.js';
 import {randomSuffix} from '../core/unitName.js';
-import type {ProfileEntry} from './confineSettings.js';
+import type {ProfileEntry} from './panelSettings.js';
 import {format} from './text.js';
 
 /** The app the preview shows: one that uses the profile, or an example. */

@@ -6,19 +6,17 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import {NO_CONFINEMENT} from '../core/resolution.js';
+import {NO_CONFINEMENT} from '../core/profileSettings.js';
 import {
-    DEFAULT_PROFILE_KEY, NOTIFY_KEY, NOTIFY_LIMITS_KEY, ON_FAILURE_KEY, PROFILES_KEY, SHOW_INDICATOR_KEY,
-    type ConfineSettings,
-} from './confineSettings.js';
+    DEFAULT_PROFILE_KEY, FAILURE_POLICIES, NOTIFY_CONFINED_LAUNCH_KEY, NOTIFY_LIMITS_KEY, ON_FAILURE_KEY, PROFILES_KEY, SHOW_INDICATOR_KEY,
+    type FailurePolicy,
+} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import {addWhenShown} from './deferredGroups.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
 import type {ImportOutcome} from './settingsFile.js';
 import {escapeMarkup, format} from './text.js';
 import {asWidget} from './widget.js';
-
-/** The nicks of the on-failure enum, in the order the chooser shows them. */
-const FAILURE_POLICIES = ['launch-unconfined', 'refuse'];
 
 function showLock(row: Adw.ActionRow, writable: boolean, subtitle: string): void {
     row.sensitive = writable;
@@ -43,11 +41,11 @@ export class GeneralPage extends Adw.PreferencesPage {
     }
 
     #defaultChoices: string[] = [];
-    #settings: ConfineSettings;
+    #settings: PanelSettings;
     #syncing = false;
     #content: GeneralContent | null = null;
 
-    constructor(settings: ConfineSettings) {
+    constructor(settings: PanelSettings) {
         super({title: _('_General'), use_underline: true, icon_name: 'preferences-system-symbolic', name: 'general'});
         this.#settings = settings;
         addWhenShown(this, () => this.#built().groups);
@@ -103,7 +101,7 @@ export class GeneralPage extends Adw.PreferencesPage {
         const defaultRow = new Adw.ComboRow({title: _('Default profile'), model: new Gtk.StringList()});
         defaultRow.connect('notify::selected', () => {
             const id = this.#defaultChoices[defaultRow.selected];
-            if (!this.#syncing && id !== undefined && id !== settings.defaultProfile())
+            if (!this.#syncing && id !== undefined && id !== settings.read().defaultProfile)
                 settings.setDefaultProfile(id);
         });
         launching.add(defaultRow);
@@ -120,7 +118,7 @@ export class GeneralPage extends Adw.PreferencesPage {
         launching.add(failureRow);
 
         const notifications = new Adw.PreferencesGroup({title: _('Notifications')});
-        const notifyRow = this.#switchRow(NOTIFY_KEY, _('Notify on every confined launch'));
+        const notifyRow = this.#switchRow(NOTIFY_CONFINED_LAUNCH_KEY, _('Notify on every confined launch'));
         notifications.add(notifyRow);
         const notifyLimitsRow = this.#switchRow(NOTIFY_LIMITS_KEY, _('Notify when a limit acts'));
         notifications.add(notifyLimitsRow);
@@ -159,7 +157,7 @@ export class GeneralPage extends Adw.PreferencesPage {
         const labels = [_('None (apps launch as usual)'), ...profiles.map(entry => entry.name)];
         const model = defaultRow.model as Gtk.StringList;
         model.splice(0, model.get_n_items(), labels);
-        const current = settings.defaultProfile();
+        const current = settings.read().defaultProfile;
         const index = this.#defaultChoices.indexOf(current);
         defaultRow.selected = Math.max(0, index);
         const defaultSubtitle = index < 0
@@ -171,10 +169,10 @@ export class GeneralPage extends Adw.PreferencesPage {
         else
             defaultRow.remove_css_class('error');
 
-        failureRow.selected = Math.max(0, FAILURE_POLICIES.indexOf(settings.gsettings.get_string(ON_FAILURE_KEY)));
+        failureRow.selected = Math.max(0, FAILURE_POLICIES.indexOf(settings.gsettings.get_string(ON_FAILURE_KEY) as FailurePolicy));
         showLock(failureRow, settings.isWritable(ON_FAILURE_KEY),
             _('When systemd-run fails or the app’s profile is invalid. Either way a notification says why.'));
-        this.#showSwitch(notifyRow, NOTIFY_KEY, _('Failures are always notified.'));
+        this.#showSwitch(notifyRow, NOTIFY_CONFINED_LAUNCH_KEY, _('Failures are always notified.'));
         this.#showSwitch(notifyLimitsRow, NOTIFY_LIMITS_KEY,
             _('When a confined app is killed at its memory limit, held at its memory throttle point or refused a new process.'));
         this.#showSwitch(indicatorRow, SHOW_INDICATOR_KEY,

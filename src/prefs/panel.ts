@@ -4,23 +4,22 @@ import type Adw from 'gi://Adw';
 import type Gio from 'gi://Gio';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
+import {PREFS_OPEN_PROFILE_KEY} from '../settings/schema.js';
 import {ApplicationsPage} from './applicationsPage.js';
-import {ConfineSettings} from './confineSettings.js';
+import {PanelSettings} from './panelSettings.js';
 import {GeneralPage} from './generalPage.js';
 import {readMachineInfo, type MachineInfo} from './machineInfo.js';
 import {ProfilesPage} from './profilesPage.js';
 
-const OPEN_PROFILE_KEY = 'prefs-open-profile';
-
 export interface Panel {
-    readonly settings: ConfineSettings;
+    readonly settings: PanelSettings;
     readonly applications: ApplicationsPage;
     readonly profiles: ProfilesPage;
     readonly general: GeneralPage;
 }
 
 export function fillPanel(window: Adw.PreferencesWindow, gsettings: Gio.Settings, machine: MachineInfo = readMachineInfo()): Panel {
-    const settings = new ConfineSettings(gsettings);
+    const settings = new PanelSettings(gsettings);
     window.set_title(_('Confine'));
     window.set_default_size(720, 760);
     window.search_enabled = false;
@@ -33,10 +32,10 @@ export function fillPanel(window: Adw.PreferencesWindow, gsettings: Gio.Settings
     // A limit notification's button asks for the profile whose limit acted: shown now if
     // the window is opening, or when the key changes while it is open.
     const showAskedProfile = () => {
-        const asked = gsettings.get_string(OPEN_PROFILE_KEY);
+        const asked = gsettings.get_string(PREFS_OPEN_PROFILE_KEY);
         if (asked === '')
             return;
-        gsettings.set_string(OPEN_PROFILE_KEY, '');
+        gsettings.set_string(PREFS_OPEN_PROFILE_KEY, '');
         const found = settings.profiles().find(entry => entry.id === asked) ??
             settings.profiles().find(entry => entry.name === asked);
         if (!found)
@@ -45,7 +44,7 @@ export function fillPanel(window: Adw.PreferencesWindow, gsettings: Gio.Settings
         window.pop_subpage();
         profiles.openEditor(found.id).catch(logError);
     };
-    const openProfileId = gsettings.connect(`changed::${OPEN_PROFILE_KEY}`, showAskedProfile);
+    const openProfileId = gsettings.connect(`changed::${PREFS_OPEN_PROFILE_KEY}`, showAskedProfile);
     // The window shows its first page when it is mapped: ask once it is.
     const mapId = window.connect('map', () => {
         window.disconnect(mapId);

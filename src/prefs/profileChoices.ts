@@ -5,8 +5,8 @@
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import {NO_CONFINEMENT} from '../core/resolution.js';
-import type {ConfineSettings} from './confineSettings.js';
+import {NO_CONFINEMENT} from '../core/profileSettings.js';
+import type {PanelSettings} from './panelSettings.js';
 import {format} from './text.js';
 
 /** What a position in the chooser means for `app-profiles`: null removes the assignment. */
@@ -20,9 +20,9 @@ export class ProfileChoices {
     updating = false;
 
     /** Rebuilds the list from the settings; returns false when nothing changed. */
-    update(settings: ConfineSettings): boolean {
+    update(settings: PanelSettings): boolean {
         const profiles = settings.profiles();
-        const defaultId = settings.defaultProfile();
+        const defaultId = settings.read().defaultProfile;
         const defaultEntry = profiles.find(entry => entry.id === defaultId);
         const defaultLabel = defaultId === NO_CONFINEMENT
             ? _('Default (no confinement)')

@@ -8,9 +8,10 @@ import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {NAME_KEY, PROPERTIES, findProperty, type PropertyGroup, type PropertySpec} from '../core/properties.js';
-import {appsUsingProfile, checkProfileName} from '../core/profileSet.js';
+import {appsUsingProfile, checkProfileName} from '../core/profileSettings.js';
 import {userNamespacesAvailable} from '../core/machine.js';
-import {ASSIGNMENTS_KEY, PROFILES_KEY, type ConfineSettings} from './confineSettings.js';
+import {ASSIGNMENTS_KEY, PROFILES_KEY} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import {ChoicePropertyRow} from './choicePropertyRow.js';
 import {CommandPreview, type PreviewApp} from './commandPreview.js';
 import {findInstalledApp} from './installedApps.js';
@@ -69,14 +70,14 @@ export class ProfileEditor extends Adw.NavigationPage {
     readonly check: ProfileCheckGroup;
     readonly usedBy: Adw.PreferencesGroup;
     readonly propertiesGroup: Adw.PreferencesGroup;
-    #settings: ConfineSettings;
+    #settings: PanelSettings;
     #unknownRows: UnknownPropertyRow[] = [];
     #usedByRows: Adw.ActionRow[] = [];
     #disconnect: () => void;
     #context: PropertyContext;
     #shownName = '';
 
-    constructor(settings: ConfineSettings, profileId: string, machine: MachineInfo) {
+    constructor(settings: PanelSettings, profileId: string, machine: MachineInfo) {
         super({title: _('Profile'), tag: `profile-${profileId}`});
         this.profileId = profileId;
         this.#settings = settings;
@@ -163,8 +164,8 @@ export class ProfileEditor extends Adw.NavigationPage {
     #showUsers(profileName: string): void {
         for (const row of this.#usedByRows)
             this.usedBy.remove(row);
-        const apps = appsUsingProfile(this.profileId, this.#settings.assignments());
-        const isDefault = this.#settings.defaultProfile() === this.profileId;
+        const apps = appsUsingProfile(this.profileId, this.#settings.read().assignments);
+        const isDefault = this.#settings.read().defaultProfile === this.profileId;
         this.usedBy.description = isDefault
             ? format(_('“%s” is the default profile: every app without a profile of its own uses it.'), profileName)
             : apps.length === 0 ? _('No app is assigned this profile.') : '';
@@ -187,7 +188,7 @@ export class ProfileEditor extends Adw.NavigationPage {
     }
 
     #previewApp(): PreviewApp {
-        for (const desktopId of appsUsingProfile(this.profileId, this.#settings.assignments())) {
+        for (const desktopId of appsUsingProfile(this.profileId, this.#settings.read().assignments)) {
             const app = findInstalledApp(desktopId);
             if (app)
                 return app;

@@ -7,7 +7,7 @@ import Gtk from 'gi://Gtk';
 import {gettext as _, ngettext} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {fitsInScope} from '../core/validation.js';
-import type {ProfileEntry} from './confineSettings.js';
+import type {ProfileEntry} from './panelSettings.js';
 import {escapeMarkup, format} from './text.js';
 
 export class ProfileRow extends Adw.ActionRow {

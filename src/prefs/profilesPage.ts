@@ -6,8 +6,9 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
-import {appsUsingProfile, uniqueName} from '../core/profileSet.js';
-import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY, type ConfineSettings} from './confineSettings.js';
+import {appsUsingProfile, uniqueName} from '../core/profileSettings.js';
+import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import {addWhenShown} from './deferredGroups.js';
 import {findInstalledApp} from './installedApps.js';
 import type {MachineInfo} from './machineInfo.js';
@@ -22,12 +23,12 @@ export class ProfilesPage extends Adw.PreferencesPage {
         GObject.registerClass(this);
     }
 
-    #settings: ConfineSettings;
+    #settings: PanelSettings;
     #machine: MachineInfo;
     #list: {readonly group: Adw.PreferencesGroup; readonly addButton: Gtk.Button} | null = null;
     #rows: ProfileRow[] = [];
 
-    constructor(settings: ConfineSettings, machine: MachineInfo) {
+    constructor(settings: PanelSettings, machine: MachineInfo) {
         super({title: _('_Profiles'), use_underline: true, icon_name: 'view-list-symbolic', name: 'profiles'});
         this.#settings = settings;
         this.#machine = machine;
@@ -78,8 +79,7 @@ export class ProfilesPage extends Adw.PreferencesPage {
         for (const row of this.#rows)
             group.remove(row);
         const writable = this.#settings.isWritable(PROFILES_KEY);
-        const assignments = this.#settings.assignments();
-        const defaultProfile = this.#settings.defaultProfile();
+        const {assignments, defaultProfile} = this.#settings.read();
         this.#rows = this.#settings.profiles().map(entry => {
             const row = new ProfileRow(entry, appsUsingProfile(entry.id, assignments).length, entry.id === defaultProfile, writable);
             row.connect('activated', () => void this.openEditor(entry.id).catch(logError));
@@ -144,9 +144,9 @@ export class ProfilesPage extends Adw.PreferencesPage {
         const entry = this.#settings.profile(profileId);
         if (!entry)
             return null;
-        const apps = appsUsingProfile(profileId, this.#settings.assignments())
+        const apps = appsUsingProfile(profileId, this.#settings.read().assignments)
             .map(desktopId => findInstalledApp(desktopId)?.name ?? desktopId);
-        const isDefault = this.#settings.defaultProfile() === profileId;
+        const isDefault = this.#settings.read().defaultProfile === profileId;
         const lines: string[] = [];
         if (apps.length > 0)
             lines.push(format(_('These apps use it and will use the default profile instead: %s.'), apps.join(', ')));

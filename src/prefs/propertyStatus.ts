@@ -8,15 +8,15 @@ import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions
 
 import {checkValue} from '../core/validation.js';
 import type {PropertySpec} from '../core/properties.js';
-import type {ConfineSettings} from './confineSettings.js';
-import {PROFILES_KEY} from './confineSettings.js';
+import {PROFILES_KEY} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 import type {MachineInfo} from './machineInfo.js';
 import {MANAGED_BY_ADMINISTRATOR, ineffectiveNote, propertyHelp, valueMeaning} from './propertyText.js';
 import {escapeMarkup, format} from './text.js';
 
 /** What a property row edits and where it writes. */
 export interface PropertyContext {
-    readonly settings: ConfineSettings;
+    readonly settings: PanelSettings;
     readonly profileId: string;
     readonly machine: MachineInfo;
 }

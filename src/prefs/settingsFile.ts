@@ -7,7 +7,8 @@ import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {parseSettings, serializeSettings, type ImportProblem} from '../core/importExport.js';
-import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY, type ConfineSettings} from './confineSettings.js';
+import {PROFILE_SETTINGS_KEYS} from '../settings/schema.js';
+import type {PanelSettings} from './panelSettings.js';
 
 Gio._promisify(Gtk.FileDialog.prototype, 'save', 'save_finish');
 Gio._promisify(Gtk.FileDialog.prototype, 'open', 'open_finish');
@@ -19,18 +20,18 @@ export type ImportOutcome =
     | {readonly ok: false; readonly problems: readonly ImportProblem[]};
 
 /** Applies a settings document, or nothing at all if any part of it is wrong. */
-export function importSettingsText(settings: ConfineSettings, text: string): ImportOutcome {
-    const locked = [PROFILES_KEY, ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY].filter(key => !settings.isWritable(key));
+export function importSettingsText(settings: PanelSettings, text: string): ImportOutcome {
+    const locked = PROFILE_SETTINGS_KEYS.filter(key => !settings.isWritable(key));
     if (locked.length > 0)
         return {ok: false, problems: locked.map(key => ({part: key, message: _('Managed by your administrator')}))};
     const result = parseSettings(text);
     if (!result.ok)
         return result;
     settings.replaceAll(result.settings);
-    return {ok: true, profiles: result.settings.profiles.size, assignments: Object.keys(result.settings.assignments).length};
+    return {ok: true, profiles: Object.keys(result.settings.profiles).length, assignments: Object.keys(result.settings.assignments).length};
 }
 
-export async function importSettingsFile(settings: ConfineSettings, file: Gio.File): Promise<ImportOutcome> {
+export async function importSettingsFile(settings: PanelSettings, file: Gio.File): Promise<ImportOutcome> {
     const [contents] = await file.load_contents_async(null);
     let text: string;
     try {
@@ -41,8 +42,8 @@ export async function importSettingsFile(settings: ConfineSettings, file: Gio.Fi
     return importSettingsText(settings, text);
 }
 
-export async function exportSettingsFile(settings: ConfineSettings, file: Gio.File): Promise<void> {
-    const bytes = new TextEncoder().encode(serializeSettings(settings.profileSet()));
+export async function exportSettingsFile(settings: PanelSettings, file: Gio.File): Promise<void> {
+    const bytes = new TextEncoder().encode(serializeSettings(settings.read()));
     await file.replace_contents_async(bytes, null, false, Gio.FileCreateFlags.REPLACE_DESTINATION, null);
 }
 

@@ -8,7 +8,7 @@ import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
 import {checkValue, describeValue} from '../core/validation.js';
-import {PROFILES_KEY} from './confineSettings.js';
+import {PROFILES_KEY} from '../settings/schema.js';
 import type {PropertyContext} from './propertyStatus.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
 import {escapeMarkup, format} from './text.js';

@@ -5,15 +5,12 @@ import type Gio from 'gi://Gio';
 import {gettext as _, type Extension} from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
+import {NOTIFY_LIMITS_KEY, PREFS_OPEN_PROFILE_KEY, SHOW_INDICATOR_KEY} from '../settings/schema.js';
 import {Launcher} from './launcher.js';
 import {LimitWatch} from './limitWatch.js';
 import {Notifier} from './notifier.js';
 import {RunningAppsIndicator} from './runningApps.js';
 import {UserManager} from './userManager.js';
-
-const SHOW_INDICATOR_KEY = 'show-indicator';
-const NOTIFY_LIMITS_KEY = 'notify-limits';
-const OPEN_PROFILE_KEY = 'prefs-open-profile';
 
 export class Confinement {
     readonly #extension: Extension;
@@ -69,7 +66,7 @@ export class Confinement {
                     action: {label: profile === null ? _('Preferences') : _('Open Profile'), activate: () => {
                         // The preferences run in another process: the key tells them which profile to show.
                         if (profile !== null)
-                            this.#settings.set_string(OPEN_PROFILE_KEY, profile);
+                            this.#settings.set_string(PREFS_OPEN_PROFILE_KEY, profile);
                         this.#extension.openPreferences();
                     }},
                 }),

@@ -17,9 +17,10 @@ import {fill} from '../core/translate.js';
 import {randomSuffix} from '../core/unitName.js';
 import {summarizeErrors, type Profile} from '../core/validation.js';
 import {
-    ON_FAILURE_KEY, failurePolicy, foreignValues, foreignValuesFor, type StoredValues,
+    failurePolicy, foreignValues, foreignValuesFor, type StoredValues,
 } from '../core/storedValues.js';
-import {readConfinementSettings} from '../settings/confinementSettings.js';
+import {readProfileSettings} from '../settings/profileStore.js';
+import {NOTIFY_CONFINED_LAUNCH_KEY, ON_FAILURE_KEY} from '../settings/schema.js';
 import {StoredSettings} from '../settings/storedValues.js';
 import {
     ConfinedLauncher, LaunchFailure, discreteGpuEnvironment, errorMessage, runsInTerminal, type LaunchTarget,
@@ -222,7 +223,7 @@ export class Launcher {
 
     /** What #intercept returns, once the stored settings are known. */
     #decide(app: Shell.App, request: Request, stock: () => void, stored: StoredValues): boolean {
-        const settings = readConfinementSettings(this.#settings);
+        const settings = readProfileSettings(this.#settings);
         const foreign = foreignValuesFor(app.get_id(), settings, stored, _);
         if (foreign.length > 0)
             return this.#fail(app, null, foreign.map(value => value.message).join(' '), null, '');
@@ -230,6 +231,8 @@ export class Launcher {
         switch (resolution.kind) {
         case 'unconfined':
             return false;
+        case 'missing':
+            return this.#fail(app, resolution.profileId, resolution.explanation, null, FIX_PROFILE());
         case 'invalid':
             return this.#fail(app, resolution.profileId,
                 `${resolution.explanation} ${summarizeErrors(resolution.errors, _)}`, null,
@@ -260,7 +263,7 @@ export class Launcher {
                 runtimeDirectory: GLib.get_user_runtime_dir(),
             });
             const {earlyExit} = await this.#confinedLauncher.launch(target, plan, this.#checkSupport(profile));
-            if (this.#settings.get_boolean('notify-confined-launch')) {
+            if (this.#settings.get_boolean(NOTIFY_CONFINED_LAUNCH_KEY)) {
                 this.#notifier.notify(fill(_('{app} runs confined'), {app: app.get_name()}),
                     fill(_('Profile “{profile}”, unit {unit}'), {profile: profile.name, unit: plan.unitName}), {transient: true});
             }
@@ -317,7 +320,7 @@ export class Launcher {
      */
     #fail(app: Shell.App, profile: string | null, reason: string, stock: (() => void) | null, fix: string): boolean {
         const storedPolicy = this.#stored.get(ON_FAILURE_KEY);
-        const refuse = failurePolicy(this.#settings.get_string('on-failure'), storedPolicy) === 'refuse';
+        const refuse = failurePolicy(this.#settings.get_string(ON_FAILURE_KEY), storedPolicy) === 'refuse';
         const [policyProblem] = foreignValues(this.#stored, [ON_FAILURE_KEY], _);
         const title = fill(refuse ? _('{app} was not started') : _('{app} was started without confinement'), {app: app.get_name()});
         const advice = refuse

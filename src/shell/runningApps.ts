@@ -16,15 +16,14 @@ import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 import {
     USAGE_PROPERTIES, compareListedUnits, cpuPercent, known, profileOfDescription, usageRow, type Measure, type UsageSample,
 } from '../core/appUsage.js';
-import {assign, profileName} from '../core/profileSet.js';
-import {NO_CONFINEMENT, findAssignmentKey} from '../core/resolution.js';
+import {NO_CONFINEMENT, findAssignmentKey, profileName, withAssignment} from '../core/profileSettings.js';
 import {fill} from '../core/translate.js';
-import {readConfinementSettings} from '../settings/confinementSettings.js';
+import {readProfileSettings, writeProfileSettings} from '../settings/profileStore.js';
+import {ASSIGNMENTS_KEY, PROFILES_KEY} from '../settings/schema.js';
 import {isCancelled, listAppUnits, stopUnit, unitProperties, type RunningAppUnit} from './appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
 
 const REFRESH_MS = 1000;
-const ASSIGNMENTS_KEY = 'app-profiles';
 
 /** What the menu needs from its owner. */
 export interface RunningAppsHost {
@@ -174,7 +173,7 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem());
         addItem(menu, _('Confine Preferences'), () => host.openPreferences());
         menu.connectObject('open-state-changed', (_menu: unknown, open: boolean) => this.#setOpen(open), this);
-        host.settings.connectObject('changed::profiles', () => this.#rebuildProfileItems(),
+        host.settings.connectObject(`changed::${PROFILES_KEY}`, () => this.#rebuildProfileItems(),
             `changed::${ASSIGNMENTS_KEY}`, () => this.#rebuildProfileItems(), this);
     }
 
@@ -279,7 +278,7 @@ export class RunningAppsIndicator extends PanelMenu.Button {
                 console.warn(`Confine: cannot stop ${item.unit.name}: ${errorMessage(error)}`));
         });
         item.menu.addMenuItem(new PopupMenu.PopupSeparatorMenuItem(_('Profile for its next launch')));
-        const settings = readConfinementSettings(this.#host.settings);
+        const settings = readProfileSettings(this.#host.settings);
         const key = findAssignmentKey(item.unit.desktopId, settings.assignments);
         const assigned = key === null ? null : settings.assignments[key];
         const choices: [string | null, string][] = [
@@ -290,7 +289,7 @@ export class RunningAppsIndicator extends PanelMenu.Button {
                 [id, profileName(id, settings.profiles[id])] as [string, string]),
         ];
         for (const [id, label] of choices) {
-            const choice = addItem(item.menu, label, () => this.#assign(item.unit.desktopId, key, id));
+            const choice = addItem(item.menu, label, () => this.#assign(item.unit.desktopId, id));
             choice.setOrnament(id === assigned ? PopupMenu.Ornament.CHECK : PopupMenu.Ornament.NONE);
         }
     }
@@ -301,10 +300,9 @@ export class RunningAppsIndicator extends PanelMenu.Button {
     }
 
     /** Writes the app's assignment; `null` removes it, so the default profile applies. */
-    #assign(desktopId: string, existingKey: string | null, profileId: string | null): void {
-        const {assignments} = readConfinementSettings(this.#host.settings);
-        const withoutOld = existingKey === null ? assignments : assign(assignments, existingKey, null);
-        this.#host.settings.set_value(ASSIGNMENTS_KEY,
-            new GLib.Variant('a{ss}', assign(withoutOld, desktopId, profileId)));
+    #assign(desktopId: string, profileId: string | null): void {
+        const {assignments} = readProfileSettings(this.#host.settings);
+        if (!writeProfileSettings(this.#host.settings, {assignments: withAssignment(assignments, desktopId, profileId)}).ok)
+            console.warn(`Confine: the assignment of ${desktopId} is locked by the system administrator`);
     }
 }

@@ -7,7 +7,7 @@ import Gio from 'gi://Gio';
 
 import {resolveProfile} from '../../dist/extension/core/resolution.js';
 import {summarizeErrors, validateProfile} from '../../dist/extension/core/validation.js';
-import {readConfinementSettings} from '../../dist/extension/settings/confinementSettings.js';
+import {readProfileSettings, writeProfileSettings} from '../../dist/extension/settings/profileStore.js';
 import {parseDump} from '../../dist/extension/settings/storedValues.js';
 import {assertDeepEqual, assertEqual, assertTrue, run, test} from './harness.js';
 
@@ -129,7 +129,7 @@ test('a "__proto__" key in a stored profile is refused, not dropped', () => {
     settings.set_value('profiles', GLib.Variant.parse(new GLib.VariantType('a{sa{sv}}'),
         "{'sneaky': {'name': <'Sneaky'>, '__proto__': <'x'>, 'MemoryMax': <'1G'>}}", null, null));
     settings.set_value('app-profiles', new GLib.Variant('a{ss}', {'a.desktop': 'sneaky'}));
-    const current = readConfinementSettings(settings);
+    const current = readProfileSettings(settings);
     assertDeepEqual(Object.keys(current.profiles.sneaky), ['name', '__proto__', 'MemoryMax'], 'keys as stored');
     const resolution = resolveProfile('a.desktop', current);
     assertEqual(resolution.kind, 'invalid', 'the profile is invalid');
@@ -148,7 +148,7 @@ test('a profile with 20,000 unknown keys is refused unread, in one short message
     settings.set_value('profiles', new GLib.Variant('a{sa{sv}}', {huge, many}));
     settings.set_value('app-profiles', new GLib.Variant('a{ss}', {'a.desktop': 'huge', 'b.desktop': 'many'}));
     const started = GLib.get_monotonic_time();
-    const current = readConfinementSettings(settings);
+    const current = readProfileSettings(settings);
     const resolution = resolveProfile('a.desktop', current);
     const elapsedMs = (GLib.get_monotonic_time() - started) / 1000;
     // Printed, not asserted: a time limit in a test fails on a busy machine (25.9 ms once,
@@ -160,6 +160,51 @@ test('a profile with 20,000 unknown keys is refused unread, in one short message
     assertEqual(many40.errors.length, 40, 'a profile under the bound is read and judged key by key');
     const summary40 = summarizeErrors(many40.errors);
     assertTrue(summary40.endsWith('And 37 more.') && summary40.length < 400, `short: ${summary40}`);
+});
+
+test('the writer stores an edit and keeps the GVariant of every value the edit carried over', () => {
+    const settings = freshSettings();
+    settings.set_value('profiles', GLib.Variant.parse(new GLib.VariantType('a{sa{sv}}'),
+        "{'mine': {'name': <'Mine'>, 'CPUWeight': <50>, 'TasksMax': <uint64 100>}, 'other': {'name': <'Other'>, 'IOWeight': <int16 7>}}",
+        null, null));
+    const current = readProfileSettings(settings);
+    const profiles = {...current.profiles, mine: {...current.profiles.mine, MemoryMax: '1G'}, copy: {...current.profiles.other, name: 'Copy'}};
+    assertDeepEqual(writeProfileSettings(settings, {profiles}, {copy: 'other'}), {ok: true}, 'written');
+    assertEqual(settings.get_value('profiles').print(true),
+        "{'mine': {'name': <'Mine'>, 'CPUWeight': <50>, 'TasksMax': <uint64 100>, 'MemoryMax': <'1G'>}, " +
+        "'other': {'name': <'Other'>, 'IOWeight': <int16 7>}, 'copy': {'name': <'Copy'>, 'IOWeight': <int16 7>}}", 'stored');
+    assertEqual(settings.get_value('app-profiles').n_children(), 0, 'a part not given is not written');
+});
+
+test('the writer keeps a "__proto__" key, in a profile it edits and in one it leaves alone', () => {
+    const settings = freshSettings();
+    settings.set_value('profiles', GLib.Variant.parse(new GLib.VariantType('a{sa{sv}}'),
+        "{'sneaky': {'name': <'Sneaky'>, '__proto__': <'x'>}, 'edited': {'name': <'Edited'>, '__proto__': <'y'>}}", null, null));
+    const current = readProfileSettings(settings);
+    const edited = Object.fromEntries([...Object.entries(current.profiles.edited), ['MemoryMax', '1G']]);
+    assertDeepEqual(writeProfileSettings(settings, {profiles: {sneaky: current.profiles.sneaky, edited}}), {ok: true}, 'written');
+    assertEqual(settings.get_value('profiles').print(true),
+        "{'sneaky': {'name': <'Sneaky'>, '__proto__': <'x'>}, 'edited': {'name': <'Edited'>, '__proto__': <'y'>, 'MemoryMax': <'1G'>}}", 'stored');
+});
+
+test('the writer stores several parts at once, and a profile too large to read stays as it is', () => {
+    const settings = freshSettings();
+    const huge = {name: new GLib.Variant('s', 'Huge')};
+    for (let i = 0; i < 100; i++)
+        huge[`Unknown${i}`] = new GLib.Variant('s', 'x');
+    settings.set_value('profiles', new GLib.Variant('a{sa{sv}}', {huge, small: {name: new GLib.Variant('s', 'Small')}}));
+    const current = readProfileSettings(settings);
+    const written = writeProfileSettings(settings, {
+        profiles: {...current.profiles, small: {name: 'Smaller'}},
+        assignments: {'a.desktop': 'small', 'b.desktop': ''},
+        defaultProfile: 'small',
+    });
+    assertDeepEqual(written, {ok: true}, 'written');
+    const stored = settings.get_value('profiles').recursiveUnpack();
+    assertEqual(Object.keys(stored.huge).length, 101, 'the large profile kept every key');
+    assertEqual(stored.small.name, 'Smaller', 'the edited profile');
+    assertDeepEqual(readProfileSettings(settings).assignments, {'a.desktop': 'small', 'b.desktop': ''}, 'assignments');
+    assertEqual(settings.get_string('default-profile'), 'small', 'default');
 });
 
 test('dconf dump output is read with each value\'s stored type', () => {

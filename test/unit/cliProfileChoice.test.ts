@@ -2,8 +2,8 @@ import {strict as assert} from 'node:assert';
 import {test} from 'node:test';
 
 import {ConfineError, EXIT} from '../../src/cli/exitStatus.js';
-import {canonicalDesktopId, chooseProfile, withAssignment} from '../../src/cli/profileChoice.js';
-import type {ConfinementSettings} from '../../src/core/resolution.js';
+import {chooseProfile} from '../../src/cli/profileChoice.js';
+import type {ProfileSettings} from '../../src/core/profileSettings.js';
 
 const PROFILES = {
     relaxed: {name: 'Relaxed', MemoryMax: '70%'},
@@ -11,7 +11,7 @@ const PROFILES = {
     broken: {name: 'Broken', PrivateTmp: 'true', CPUQuota: 'lots'},
 };
 
-function settings(overrides: Partial<ConfinementSettings> = {}): ConfinementSettings {
+function settings(overrides: Partial<ProfileSettings> = {}): ProfileSettings {
     return {profiles: PROFILES, assignments: {}, defaultProfile: '', ...overrides};
 }
 
@@ -68,13 +68,4 @@ test('--app follows the app\'s assignment like the extension', () => {
     assert.match(dangling.message, /"gone", assigned to a\.desktop/);
     const invalid = failure(() => chooseProfile({profile: null, app: 'a.desktop'}, settings({assignments: {'a.desktop': 'broken'}})));
     assert.equal(invalid.status, EXIT.INVALID_PROFILE);
-});
-
-test('assignments are stored under the desktop id the shell uses', () => {
-    assert.equal(canonicalDesktopId('firefox-esr'), 'firefox-esr.desktop');
-    assert.equal(canonicalDesktopId('firefox-esr.desktop'), 'firefox-esr.desktop');
-    assert.deepEqual(withAssignment({'a.desktop': 'x', 'firefox-esr': 'relaxed'}, 'firefox-esr', 'strict'),
-        {'a.desktop': 'x', 'firefox-esr.desktop': 'strict'});
-    assert.deepEqual(withAssignment({'a.desktop': 'x', 'b.desktop': ''}, 'b', null), {'a.desktop': 'x'});
-    assert.deepEqual(withAssignment({}, 'c.desktop', ''), {'c.desktop': ''});
 });

@@ -2,11 +2,11 @@ import {strict as assert} from 'node:assert';
 import {test} from 'node:test';
 
 import {
-    DOCUMENT_FORMAT, exportSettings, importedProfiles, parseSettings, serializeSettings,
+    DOCUMENT_FORMAT, exportSettings, parseSettings, serializeSettings,
 } from '../../src/core/importExport.js';
-import type {ProfileSet} from '../../src/core/profileSet.js';
+import type {ProfileSettings} from '../../src/core/profileSettings.js';
 
-const SET: ProfileSet = {
+const SET: ProfileSettings = {
     profiles: {
         relaxed: {name: 'Relaxed', MemoryMax: '70%'},
         strict: {name: 'Strict', MemoryMax: '70%', CPUQuota: '100%', NoNewPrivileges: true, CPUWeight: 50n},
@@ -24,7 +24,7 @@ test('an export imports back to the same profiles and assignments', () => {
     assert.equal(JSON.parse(text).format, DOCUMENT_FORMAT);
     const result = parseSettings(text);
     assert.ok(result.ok, JSON.stringify(result));
-    assert.deepEqual(importedProfiles(result.settings), {
+    assert.deepEqual(result.settings.profiles, {
         relaxed: {name: 'Relaxed', MemoryMax: '70%'},
         strict: {name: 'Strict', MemoryMax: '70%', CPUQuota: '100%', CPUWeight: '50', NoNewPrivileges: true},
     });

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
-import {NO_CONFINEMENT, findAssignmentKey, resolveProfile, type ConfinementSettings} from '../../src/core/resolution.js';
+import {NO_CONFINEMENT, findAssignmentKey, type ProfileSettings} from '../../src/core/profileSettings.js';
+import {resolveProfile} from '../../src/core/resolution.js';
 import {profileOf} from './fixtures.js';
 
 const PROFILES = {
@@ -12,7 +13,7 @@ const PROFILES = {
     broken: {name: 'Broken', MemoryMax: '1G -p User=root', Nice: 5},
 };
 
-function settings(assignments: Record<string, string>, defaultProfile = ''): ConfinementSettings {
+function settings(assignments: Record<string, string>, defaultProfile = ''): ProfileSettings {
     return {profiles: PROFILES, assignments, defaultProfile};
 }
 
@@ -46,16 +47,14 @@ describe('resolveProfile', () => {
 
     test('reports an assigned profile that does not exist', () => {
         assert.deepEqual(resolveProfile('firefox-esr.desktop', settings({'firefox-esr.desktop': 'gone'}, 'relaxed')), {
-            kind: 'invalid', source: 'assignment', profileId: 'gone',
-            errors: [{property: null, message: 'There is no profile called "gone".'}],
+            kind: 'missing', source: 'assignment', profileId: 'gone',
             explanation: 'firefox-esr.desktop uses its assigned profile "gone", which does not exist.',
         });
     });
 
     test('reports a default profile that does not exist', () => {
         assert.deepEqual(resolveProfile('gedit.desktop', settings({}, 'gone')), {
-            kind: 'invalid', source: 'default', profileId: 'gone',
-            errors: [{property: null, message: 'There is no profile called "gone".'}],
+            kind: 'missing', source: 'default', profileId: 'gone',
             explanation: 'gedit.desktop uses the default profile "gone", which does not exist.',
         });
     });
@@ -91,9 +90,8 @@ describe('resolveProfile', () => {
             kind: 'unconfined', explanation: 'toString has no profile and there is no default profile.',
         });
         const resolution = resolveProfile('x.desktop', settings({'x.desktop': 'constructor'}));
-        assert.equal(resolution.kind, 'invalid');
-        assert.deepEqual(resolution.kind === 'invalid' && resolution.errors,
-            [{property: null, message: 'There is no profile called "constructor".'}]);
+        assert.equal(resolution.kind, 'missing');
+        assert.equal(resolution.kind === 'missing' && resolution.profileId, 'constructor');
     });
 });
 

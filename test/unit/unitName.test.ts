@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
 import {
-    LAUNCHER, RANDOM_LENGTH, UNIT_NAME_MAX, appIdOfDesktopId, escapeAppId, isConfineUnit, randomSuffix, unitName,
+    LAUNCHER, RANDOM_LENGTH, UNIT_NAME_MAX, escapeAppId, isConfineUnit, randomSuffix, unitName,
     unitObjectPath,
 } from '../../src/core/unitName.js';
 
@@ -53,17 +53,6 @@ describe('escapeAppId', () => {
         ];
         for (const [id, escaped] of cases)
             assert.equal(escapeAppId(id), escaped, JSON.stringify(id));
-    });
-});
-
-describe('appIdOfDesktopId', () => {
-    test('drops a trailing ".desktop" only', () => {
-        assert.equal(appIdOfDesktopId('firefox-esr.desktop'), 'firefox-esr');
-        assert.equal(appIdOfDesktopId('org.gnome.Terminal.desktop'), 'org.gnome.Terminal');
-        assert.equal(appIdOfDesktopId('plain'), 'plain');
-        assert.equal(appIdOfDesktopId('a.desktop.desktop'), 'a.desktop');
-        assert.equal(appIdOfDesktopId('x.desktop.bak'), 'x.desktop.bak');
-        assert.equal(appIdOfDesktopId('.desktop'), '');
     });
 });
 

@@ -2,12 +2,12 @@ import {strict as assert} from 'node:assert';
 import {test} from 'node:test';
 
 import {
-    addProfile, appsUsingProfile, assign, checkProfileName, deleteProfile, duplicateProfile, newProfileId,
-    profileName, renameProfile, uniqueName, type ProfileSet,
-} from '../../src/core/profileSet.js';
-import {PROFILE_ID_PATTERN} from '../../src/core/validation.js';
+    addProfile, appsUsingProfile, checkProfileName, deleteProfile, duplicateProfile, findAssignmentKey, newProfileId,
+    profileName, renameProfile, uniqueName, withAssignment, type ProfileSettings,
+} from '../../src/core/profileSettings.js';
+import {OversizedProfile, PROFILE_ID_PATTERN} from '../../src/core/validation.js';
 
-const SET: ProfileSet = {
+const SET: ProfileSettings = {
     profiles: {
         relaxed: {name: 'Relaxed', MemoryMax: '70%'},
         strict: {name: 'Strict', MemoryMax: '70%', CPUQuota: '100%', NoNewPrivileges: true},
@@ -95,8 +95,29 @@ test('deleting the default profile leaves no default', () => {
     assert.deepEqual(deletion.reassigned, ['org.gnome.TextEditor.desktop']);
 });
 
-test('assign sets, pins to no confinement, or removes an assignment', () => {
-    assert.equal(assign(SET.assignments, 'new.desktop', 'strict')['new.desktop'], 'strict');
-    assert.equal(assign(SET.assignments, 'new.desktop', '')['new.desktop'], '');
-    assert.equal(Object.hasOwn(assign(SET.assignments, 'x.desktop', null), 'x.desktop'), false);
+test('withAssignment sets, pins to no confinement, or removes an assignment', () => {
+    assert.equal(withAssignment(SET.assignments, 'new.desktop', 'strict')['new.desktop'], 'strict');
+    assert.equal(withAssignment(SET.assignments, 'new.desktop', '')['new.desktop'], '');
+    assert.equal(Object.hasOwn(withAssignment(SET.assignments, 'x.desktop', null), 'x.desktop'), false);
+    assert.deepEqual(withAssignment({}, 'c.desktop', ''), {'c.desktop': ''});
+});
+
+test('withAssignment stores the app under the desktop id the shell asks for, and drops its other spelling', () => {
+    assert.deepEqual(withAssignment({'a.desktop': 'x', 'firefox-esr': 'relaxed'}, 'firefox-esr', 'strict'),
+        {'a.desktop': 'x', 'firefox-esr.desktop': 'strict'});
+    assert.deepEqual(withAssignment({'a.desktop': 'x', 'firefox-esr': 'relaxed'}, 'firefox-esr.desktop', 'strict'),
+        {'a.desktop': 'x', 'firefox-esr.desktop': 'strict'});
+    assert.deepEqual(withAssignment({'a.desktop': 'x', 'b.desktop': '', 'b': 'strict'}, 'b', null), {'a.desktop': 'x'});
+    // The edit and the lookup agree: what was just assigned is what the shell finds.
+    const assignments = withAssignment({'gedit': 'relaxed'}, 'gedit.desktop', 'strict');
+    assert.equal(findAssignmentKey('gedit.desktop', assignments), 'gedit.desktop');
+    assert.equal(assignments[findAssignmentKey('gedit', assignments)!], 'strict');
+});
+
+test('a profile too large to be read is neither copied nor renamed', () => {
+    const set = {...SET, profiles: {...SET.profiles, huge: new OversizedProfile(100)}};
+    for (const edit of [duplicateProfile(set, 'huge', 'Copy'), renameProfile(set, 'huge', 'Other')]) {
+        assert.equal(edit.ok, false);
+        assert.match(!edit.ok ? edit.message : '', /has 100 keys; a profile has at most 64/);
+    }
 });
