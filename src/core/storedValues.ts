@@ -23,6 +23,7 @@ export const STORED_TYPES: Readonly<Record<string, string>> = {
     'notify-confined-launch': 'b',
     'show-indicator': 'b',
     'notify-limits': 'b',
+    'confine-other-launches': 'b',
 };
 
 /** A value as the database holds it: its GVariant type, its text and, for strings, the string. */

@@ -24,6 +24,7 @@ export const ON_FAILURE_KEY = 'on-failure';
 export const NOTIFY_KEY = 'notify-confined-launch';
 export const NOTIFY_LIMITS_KEY = 'notify-limits';
 export const SHOW_INDICATOR_KEY = 'show-indicator';
+export const OTHER_LAUNCHES_KEY = 'confine-other-launches';
 
 type StoredProfiles = Record<string, Record<string, GLib.Variant>>;
 
