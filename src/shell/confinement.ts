@@ -8,22 +8,25 @@ import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 import {Launcher} from './launcher.js';
 import {LimitWatch} from './limitWatch.js';
 import {Notifier} from './notifier.js';
+import {OtherLaunches} from './otherLaunches.js';
 import {RunningAppsIndicator} from './runningApps.js';
 import {UserManager} from './userManager.js';
 
 const SHOW_INDICATOR_KEY = 'show-indicator';
 const NOTIFY_LIMITS_KEY = 'notify-limits';
 const OPEN_PROFILE_KEY = 'prefs-open-profile';
+const OTHER_LAUNCHES_KEY = 'confine-other-launches';
 
 export class Confinement {
     readonly #extension: Extension;
     readonly #settings: Gio.Settings;
     readonly #notifier = new Notifier();
-    /** The one connection to the systemd user manager, for launches and limit notifications. */
+    /** The one connection to the systemd user manager, for launches, limit notifications and other launches. */
     readonly #userManager = new UserManager();
     readonly #launcher: Launcher;
     #indicator: RunningAppsIndicator | null = null;
     #limitWatch: LimitWatch | null = null;
+    #otherLaunches: OtherLaunches | null = null;
 
     constructor(extension: Extension) {
         this.#extension = extension;
@@ -31,9 +34,11 @@ export class Confinement {
         this.#launcher = new Launcher(this.#settings, this.#notifier, this.#userManager);
         this.#settings.connectObject(
             `changed::${SHOW_INDICATOR_KEY}`, () => this.#syncIndicator(),
-            `changed::${NOTIFY_LIMITS_KEY}`, () => this.#syncLimitWatch(), this);
+            `changed::${NOTIFY_LIMITS_KEY}`, () => this.#syncLimitWatch(),
+            `changed::${OTHER_LAUNCHES_KEY}`, () => this.#syncOtherLaunches(), this);
         this.#syncIndicator();
         this.#syncLimitWatch();
+        this.#syncOtherLaunches();
     }
 
     destroy(): void {
@@ -42,6 +47,8 @@ export class Confinement {
         this.#indicator = null;
         this.#limitWatch?.destroy();
         this.#limitWatch = null;
+        this.#otherLaunches?.destroy();
+        this.#otherLaunches = null;
         this.#launcher.destroy();
         this.#userManager.destroy();
         this.#notifier.destroy();
@@ -77,6 +84,20 @@ export class Confinement {
         } else if (!notify && this.#limitWatch) {
             this.#limitWatch.destroy();
             this.#limitWatch = null;
+        }
+    }
+
+    #syncOtherLaunches(): void {
+        const on = this.#settings.get_boolean(OTHER_LAUNCHES_KEY);
+        if (on && !this.#otherLaunches) {
+            this.#otherLaunches = new OtherLaunches({
+                settings: this.#settings,
+                userManager: this.#userManager,
+                notify: (title, body, lasting) => this.#notifier.notify(title, body, {transient: !lasting}),
+            });
+        } else if (!on && this.#otherLaunches) {
+            this.#otherLaunches.destroy();
+            this.#otherLaunches = null;
         }
     }
 }
