@@ -108,10 +108,13 @@ function defaultAssignment(property: string, defaults: UnitDefaults): UnitAssign
 }
 
 /**
- * A unit property as read back (GJS unpacks "t" into a double, so 2^64 - 1 reads as
- * 2^64): a bigint, a byte list, or null when the unit does not have it.
+ * A unit property as read back: a bigint, a byte list, or null when the unit does not
+ * have it. systemd's "none" (2^64 - 1) comes as null (see unitProperties in the shell)
+ * or as the double 2^64 that GJS makes of it.
  */
 function readBack(value: unknown): bigint | number[] | null {
+    if (value === null)
+        return UINT64_MAX;
     if (typeof value === 'bigint')
         return value;
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0)

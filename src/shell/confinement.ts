@@ -60,6 +60,7 @@ export class Confinement {
             this.#indicator = new RunningAppsIndicator({
                 settings: this.#settings,
                 openPreferences: () => this.#extension.openPreferences(),
+                restartPending: unit => this.#otherLaunches?.restartPending(unit) ?? [],
             });
             Main.panel.addToStatusArea(this.#extension.uuid, this.#indicator);
         } else if (!show && this.#indicator) {

@@ -27,7 +27,7 @@ import {resolveProfile, type ConfinementSettings} from '../core/resolution.js';
 import {randomSuffix, unitName} from '../core/unitName.js';
 import type {Profile, PropertyValues} from '../core/validation.js';
 import {readConfinementSettings} from '../settings/confinementSettings.js';
-import {MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled} from './appUnits.js';
+import {MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled, unitProperties} from './appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
 import type {UserManager} from './userManager.js';
 
@@ -59,22 +59,10 @@ function propertyEntries(assignments: readonly UnitAssignment[]): [string, GLib.
     });
 }
 
-/**
- * The properties of a unit that a profile is compared with. uint64 values stay exact
- * (as bigint): systemd's "none" is 2^64 - 1, which a JS number cannot hold.
- */
+/** The properties of a running unit that a profile is compared with. */
 async function unitValues(connection: Gio.DBusConnection, name: string, cancellable: Gio.Cancellable): Promise<Record<string, unknown>> {
-    const iface = name.endsWith('.scope') ? 'org.freedesktop.systemd1.Scope' : 'org.freedesktop.systemd1.Service';
-    const reply = await callSystemd(connection, unitObjectPath(name), 'org.freedesktop.DBus.Properties', 'GetAll',
-        new GLib.Variant('(s)', [iface]), '(a{sv})', cancellable);
-    const all = reply.get_child_value(0);
-    const values: Record<string, unknown> = {};
-    for (const property of READ_PROPERTIES) {
-        const value = all.lookup_value(property, null);
-        if (value !== null)
-            values[property] = value.get_type_string() === 't' ? BigInt(value.print(false)) : value.deepUnpack();
-    }
-    return values;
+    return unitProperties(connection, {type: name.endsWith('.scope') ? 'scope' : 'service', path: unitObjectPath(name)},
+        READ_PROPERTIES, cancellable);
 }
 
 export class OtherLaunches {
@@ -164,8 +152,8 @@ export class OtherLaunches {
         const current = await unitValues(connection, name, this.#cancellable);
         const change = liveChange(desired, current, await this.#unitDefaults());
         if (change.assignments.length > 0) {
-            await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'SetUnitProperties',
-                new GLib.Variant('(sba(sv))', [name, true, propertyEntries(change.assignments)]), null, this.#cancellable);
+            await this.#host.userManager.callManager('SetUnitProperties',
+                new GLib.Variant('(sba(sv))', [name, true, propertyEntries(change.assignments)]), null);
         }
         return {change, sandbox: pendingSandbox(desired, current)};
     }
@@ -209,30 +197,29 @@ export class OtherLaunches {
         const change = liveChange(profile.properties, {}, defaults);
         const name = unitName('scope', desktopId, randomSuffix(Math.random));
         this.#handled.add(name);
-        const connection = await this.#host.userManager.connection();
-        await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'StartTransientUnit',
+        await this.#host.userManager.callManager('StartTransientUnit',
             new GLib.Variant('(ssa(sv)a(sa(sv)))', [name, 'fail', [
                 ['PIDs', new GLib.Variant('au', [pid])],
                 ['Description', new GLib.Variant('s', unitDescription(app.get_name() || desktopId, profile.name))],
                 ['CollectMode', new GLib.Variant('s', 'inactive-or-failed')],
                 ...propertyEntries(change.assignments),
-            ], []]), '(o)', this.#cancellable);
-        this.#tell(desktopId, profile, originOf(holder), change.unsupported, pendingSandbox(profile.properties, {}));
+            ], []]), '(o)');
+        const sandbox = pendingSandbox(profile.properties, {});
+        this.#setPending(name, sandbox);
+        this.#tell(desktopId, profile, originOf(holder), change.unsupported, sandbox);
     }
 
     /** The name of the unit that holds `pid`, or null when it is none of the user manager's. */
     async #unitOfPid(pid: number): Promise<string | null> {
-        const connection = await this.#host.userManager.connection();
         let path: string;
         try {
-            const reply = await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'GetUnitByPID',
-                new GLib.Variant('(u)', [pid]), '(o)', this.#cancellable);
+            const reply = await this.#host.userManager.callManager('GetUnitByPID', new GLib.Variant('(u)', [pid]), '(o)');
             [path] = reply.deepUnpack() as [string];
-        } catch (error) {
-            if (isCancelled(error))
-                throw error;
+        } catch {
+            // No unit of this manager holds it (a process of another session, or gone).
             return null;
         }
+        const connection = await this.#host.userManager.connection();
         const reply = await callSystemd(connection, path, 'org.freedesktop.DBus.Properties', 'Get',
             new GLib.Variant('(ss)', ['org.freedesktop.systemd1.Unit', 'Id']), '(v)', this.#cancellable);
         return reply.get_child_value(0).get_variant().get_string()[0];
@@ -298,8 +285,8 @@ export class OtherLaunches {
         const after = readConfinementSettings(this.#host.settings);
         this.#settings = after;
         const connection = await this.#host.userManager.connection();
-        const reply = await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByPatterns',
-            new GLib.Variant('(asas)', [['active', 'activating', 'reloading'], UNIT_PATTERNS]), '(a(ssssssouso))', this.#cancellable);
+        const reply = await this.#host.userManager.callManager('ListUnitsByPatterns',
+            new GLib.Variant('(asas)', [['active', 'activating', 'reloading'], UNIT_PATTERNS]), '(a(ssssssouso))');
         const [units] = reply.deepUnpack() as [[string, ...unknown[]][]];
         await Promise.all(units.map(async ([name]) => {
             const app = this.#appOf(name);
@@ -318,7 +305,9 @@ export class OtherLaunches {
                     this.#setPending(name, pendingSandbox(now, await unitValues(connection, name, this.#cancellable)));
                 }
             } catch (error) {
-                this.#warn(`cannot apply the changed profile of ${app.desktopId} to ${name}`, error);
+                // A unit that ended since the list needs nothing.
+                if (!errorMessage(error).includes('NoSuchUnit'))
+                    this.#warn(`cannot apply the changed profile of ${app.desktopId} to ${name}`, error);
             }
         }));
     }

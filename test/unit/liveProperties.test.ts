@@ -100,6 +100,9 @@ describe('liveChange', () => {
 
     test('an unlimited unit and an empty profile give nothing to send', () => {
         assert.deepEqual(liveChange(new Map(), FRESH, DEFAULTS), {assignments: [], unsupported: []});
+        const asRead = {...FRESH, MemoryMax: null, MemoryHigh: null, MemorySwapMax: null, CPUQuotaPerSecUSec: null,
+            CPUWeight: null, IOWeight: null, TasksMax: 4915n};
+        assert.deepEqual(liveChange(new Map(), asRead, DEFAULTS), {assignments: [], unsupported: []}, 'systemd\'s "none" read as null');
     });
 
     test('a changed value is sent, equal CPU masks are not', () => {

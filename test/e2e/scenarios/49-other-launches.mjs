@@ -205,4 +205,35 @@ export const tests = [
             await assertNoExceptions(ctx, cursor);
         },
     },
+    {
+        name: 'a sandbox change of a running confined app shows "restart to apply" in the running-apps menu',
+        fn: async ctx => {
+            const cursor = await ctx.journalCursor();
+            await closeAll(ctx);
+            await setProfiles(ctx, { profiles: [OTHER_PROFILE], assignments: { [CALCULATOR]: 'other' } });
+            await ctx.evalJs(`imports.gi.Shell.AppSystem.get_default().lookup_app('${CALCULATOR}').activate(); true`);
+            const window = await waitForWindow(ctx, CALCULATOR);
+            const unit = await unitOf(ctx, window.pid);
+            ctx.assert.match(`/${unit}`, confineUnitPattern(CALCULATOR, 'service'), 'launched by Confine as a service');
+            const indicator = `Main.panel.statusArea[${JSON.stringify(ctx.uuid)}]`;
+            const caption = () => ctx.evalJs(`${indicator}.items.find(i => i.unit.name === ${JSON.stringify(unit)})?.caption ?? null`);
+            await ctx.evalJs(`${indicator}.menu.open(); true`);
+            try {
+                const before = await ctx.waitFor(caption, 5_000, 'the app in the menu');
+                ctx.assert.equal(before, 'Profile: E2E other', 'nothing to restart for while the unit has its sandbox');
+                await ctx.gsettings('set', SCHEMA, 'profiles', `{${OTHER_PROFILE.replace(", 'PrivateTmp': <true>", '')}}`);
+                const after = await ctx.waitFor(async () => {
+                    const text = await caption();
+                    return text?.includes('restart') ? text : null;
+                }, 5_000, '"restart to apply" in the menu');
+                ctx.log(`caption: ${after}`);
+                ctx.assert.equal(after, 'Profile: E2E other · restart to apply PrivateTmp');
+            } finally {
+                await ctx.evalJs(`${indicator}.menu.close(); true`);
+            }
+            await closeAll(ctx);
+            await resetSettings(ctx);
+            await assertNoExceptions(ctx, cursor);
+        },
+    },
 ];

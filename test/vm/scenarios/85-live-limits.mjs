@@ -1,7 +1,9 @@
 // Issue 11 on a real kernel: a profile edited while its app runs reaches the app's
 // unit, and the kernel acts on the new values. Lowering MemoryMax below what the app
 // uses makes the kernel reclaim or kill it; raising CPUQuota of a busy app raises its
-// measured share of the CPU.
+// measured share of the CPU. Under emulation (TCG) the shell takes seconds for what
+// takes milliseconds elsewhere, so the time to reach the cgroup is printed, and only the
+// container tier (e2e 49) holds it to a second.
 import { SCHEMA, installApp, keyedFile, launchApp, setProfiles, stopUnit, unitOf, unitResult } from '../support/limits.mjs';
 
 export const title = 'live profile edits on a real kernel';
@@ -48,7 +50,7 @@ export const tests = [
                 ctx.assert.ok(before > 250 * 2 ** 20, 'the hog uses more than the coming limit');
 
                 await ctx.gsettings('set', SCHEMA, 'profiles', `{${profile('150M')}}`);
-                const took = await cgroupValue(ctx, dir, 'memory.max', `${150 * 2 ** 20}`, 5000);
+                const took = await cgroupValue(ctx, dir, 'memory.max', `${150 * 2 ** 20}`, 30_000);
                 ctx.log(`memory.max lowered to 150 MiB ${took} ms after the edit (read from the host, an upper bound)`);
                 const acted = await ctx.waitFor(async () => {
                     const result = await unitResult(ctx, unit);
@@ -81,7 +83,7 @@ export const tests = [
                 ({ unit } = unitOf(launched.cgroup));
                 const low = await cpuShare(ctx, dir);
                 await ctx.gsettings('set', SCHEMA, 'profiles', `{${profile('80%')}}`);
-                const took = await cgroupValue(ctx, dir, 'cpu.max', '80000 100000', 5000);
+                const took = await cgroupValue(ctx, dir, 'cpu.max', '80000 100000', 30_000);
                 const high = await cpuShare(ctx, dir);
                 ctx.log(`CPUQuota 20 %: ${(low * 100).toFixed(1)} % of one CPU; raised to 80 % (cpu.max after ${took} ms): ` +
                     `${(high * 100).toFixed(1)} %`);
