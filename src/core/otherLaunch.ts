@@ -23,15 +23,19 @@ export function originOf(unitName: string): Origin {
 }
 
 /**
- * True when an app's process sits in a unit that is no app's, where moving it into a
- * scope of its own (as GNOME does after a launch) takes nothing from anyone: the bus
- * daemon's own service (an app it activated directly) and scopes of no app (a
- * terminal's vte-spawn-*, systemd-run's run-*). A service of its own (someone's
- * daemon) and the shell's unit are left alone.
+ * True when the process of the app `desktopId` sits in a unit that is not its own app
+ * unit, where moving it into a scope of its own (as GNOME does after a launch) takes
+ * nothing from anyone: another app's unit (an app opened by another app is its child),
+ * the bus daemon's own service (an app it activated directly) and scopes of no app (a
+ * terminal's vte-spawn-*, systemd-run's run-*). A service of its own (someone's daemon),
+ * a session scope and the shell's unit are left alone.
  */
-export function adoptable(unitName: string, shellUnit: string | null): boolean {
-    if (unitName === shellUnit || appOfUnit(unitName) !== null)
+export function adoptable(unitName: string, desktopId: string, shellUnit: string | null): boolean {
+    if (unitName === shellUnit)
         return false;
+    const holder = appOfUnit(unitName);
+    if (holder !== null)
+        return holder.desktopId !== desktopId;
     return DBUS_DAEMONS.includes(unitName) ||
         (unitName.endsWith('.scope') && !unitName.startsWith('session-') && unitName !== 'init.scope');
 }

@@ -170,7 +170,7 @@ export class OtherLaunches {
         if (resolution.kind !== 'confined')
             return;
         for (const pid of app.get_pids()) {
-            if (this.#adopting.has(pid))
+            if (pid <= 0 || this.#adopting.has(pid))
                 continue;
             this.#adopting.add(pid);
             this.#adopt(pid, app, resolution.profile)
@@ -191,7 +191,7 @@ export class OtherLaunches {
             await this.#applyToUnit(holder, desktopId, profile, originOf(holder));
             return;
         }
-        if (!adoptable(holder, await this.#shellUnitName()))
+        if (!adoptable(holder, desktopId, await this.#shellUnitName()))
             return;
         const defaults = await this.#unitDefaults();
         const change = liveChange(profile.properties, {}, defaults);

@@ -25,18 +25,24 @@ describe('originOf', () => {
 });
 
 describe('adoptable', () => {
-    test('the bus daemon\'s service and scopes of no app may give up an app\'s process', () => {
-        for (const unit of ['dbus.service', 'dbus-broker.service', 'vte-spawn-5b9f0c.scope', 'run-u7.scope'])
-            assert.equal(adoptable(unit, 'gnome-shell-headless.service'), true, unit);
+    const APP = 'org.gnome.Calculator.desktop';
+
+    test('another app\'s unit, the bus daemon\'s service and scopes of no app may give up an app\'s process', () => {
+        for (const unit of [
+            'dbus.service', 'dbus-broker.service', 'vte-spawn-5b9f0c.scope', 'run-u7.scope',
+            'app-gnome-org.gnome.Nautilus-4242.scope', 'app-confine-org.gnome.Nautilus-abc.scope', 'app-org.kde.dolphin@a1.service',
+        ])
+            assert.equal(adoptable(unit, APP, 'gnome-shell-headless.service'), true, unit);
     });
 
-    test('app units, services of their own, sessions and the shell keep theirs', () => {
+    test('the app\'s own units, services of their own, sessions and the shell keep theirs', () => {
         for (const unit of [
-            'app-gnome-org.gnome.TextEditor-4242.scope', 'app-confine-x-abc.scope', 'dbus-:1.2-org.x.y@0.service',
-            'foo.service', 'org.gnome.Shell@wayland.service', 'session-2.scope', 'init.scope',
+            'app-gnome-org.gnome.Calculator-4242.scope', 'app-confine-org.gnome.Calculator-abc.scope',
+            'dbus-:1.2-org.gnome.Calculator@0.service', 'foo.service', 'org.gnome.Shell@wayland.service', 'session-2.scope',
+            'init.scope',
         ])
-            assert.equal(adoptable(unit, 'org.gnome.Shell@wayland.service'), false, unit);
-        assert.equal(adoptable('shell-scope.scope', 'shell-scope.scope'), false, 'never the shell\'s own unit');
+            assert.equal(adoptable(unit, APP, 'org.gnome.Shell@wayland.service'), false, unit);
+        assert.equal(adoptable('shell-scope.scope', APP, 'shell-scope.scope'), false, 'never the shell\'s own unit');
     });
 });
 

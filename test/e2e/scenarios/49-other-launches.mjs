@@ -126,6 +126,9 @@ async function launchedOutside(ctx, desktopId, appName, launch) {
     await closeAll(ctx);
     await clearConfineNotifications(ctx);
     await setProfiles(ctx, { profiles: [OTHER_PROFILE], assignments: { [desktopId]: 'other' } });
+    // Told once per app and session: turned off and on, Confine starts a new session.
+    await ctx.gsettings('set', SCHEMA, 'confine-other-launches', 'false');
+    await ctx.gsettings('set', SCHEMA, 'confine-other-launches', 'true');
     await launch();
     const window = await waitForWindow(ctx, desktopId);
     const { unit } = await expectUnit(ctx, window.pid, OTHER_EXPECTED, 2000, appName);
@@ -141,6 +144,15 @@ export const tests = [
         fn: ctx => launchedOutside(ctx, CALCULATOR, 'Calculator', async () => {
             const terminal = `vte-spawn-e2e${Date.now()}.scope`;
             await ctx.shOk(`systemd-run --user --collect --quiet -- systemd-run --user --scope --quiet --unit=${terminal} ` +
+                `-- gio launch /usr/share/applications/${CALCULATOR}`);
+        }),
+    },
+    {
+        name: 'opened by another app: the app moves out of the opener\'s scope with its own limits',
+        fn: ctx => launchedOutside(ctx, CALCULATOR, 'Calculator', async () => {
+            // The opener's scope, as the shell names it for the Text Editor (which has no profile here).
+            const opener = `app-gnome-org.gnome.TextEditor-${Date.now() % 100000}.scope`;
+            await ctx.shOk(`systemd-run --user --collect --quiet -- systemd-run --user --scope --quiet --unit=${opener} ` +
                 `-- gio launch /usr/share/applications/${CALCULATOR}`);
         }),
     },
