@@ -55,6 +55,50 @@ export function appUnitOf(unitName: string): AppUnit | null {
     return {desktopId: desktopIdOfAppId(appId), launcher, confined: launcher === LAUNCHER, type};
 }
 
+/** Who a unit's app is, and how far its name can be trusted on that. */
+export interface UnitApp {
+    readonly desktopId: string;
+    /** Started by Confine, so it runs under a profile. */
+    readonly confined: boolean;
+    /**
+     * The id is a D-Bus name the unit was activated for. Such a name is an app's
+     * id only when a desktop file of that id exists (a portal or a daemon has none).
+     */
+    readonly busName: boolean;
+}
+
+/**
+ * dbus-broker's units for activated names: dbus-<its unique name>-<bus name>@<n>.service,
+ * escaped or not, and in newer releases named as an app: app-dbus\x2d<unique>\x2d<name>@<n>.service.
+ */
+const ACTIVATION_SERVICE = /^dbus-(:[0-9]+\.[0-9]+)-([A-Za-z0-9_.\\-]+)@[0-9]+\.service$/;
+const ACTIVATION_ID = /^dbus-:[0-9]+\.[0-9]+-([A-Za-z0-9_.-]+)$/;
+const BUS_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)+$/;
+
+function activatedApp(busName: string | null): UnitApp | null {
+    if (busName === null || !BUS_NAME.test(busName))
+        return null;
+    return {desktopId: `${busName}.desktop`, confined: false, busName: true};
+}
+
+/**
+ * The app a unit of any launcher runs: app-* scopes and services (GNOME, Flatpak,
+ * KDE, Confine, …) and the services of D-Bus activation. Null for everything else.
+ */
+export function appOfUnit(unitName: string): UnitApp | null {
+    const activation = ACTIVATION_SERVICE.exec(unitName);
+    if (activation)
+        return activatedApp(unescapeUnitSegment(activation[2]!));
+    const app = appUnitOf(unitName);
+    if (!app)
+        return null;
+    const appId = app.desktopId.slice(0, -'.desktop'.length);
+    const activated = app.launcher === null ? ACTIVATION_ID.exec(appId) : null;
+    if (activated)
+        return activatedApp(activated[1]!);
+    return {desktopId: app.desktopId, confined: app.confined, busName: false};
+}
+
 /** The unit's object path in the manager, as systemd's bus_label_escape() spells it. */
 export function unitObjectPath(unitName: string): string {
     let label = '';

@@ -117,6 +117,11 @@ function sanitizeLabel(text: string): string {
     return clean.length > MAX_DESCRIPTION ? `${clean.slice(0, MAX_DESCRIPTION - 1)}…` : clean;
 }
 
+/** The description of a unit Confine makes; the running-apps menu reads the profile back from it. */
+export function unitDescription(appName: string, profileName: string): string {
+    return sanitizeLabel(`${appName} (Confine profile ${profileName})`);
+}
+
 /** An absolute path that systemd's path lists take as one word. */
 const PLAIN_PATH = /^\/[^\s"'\\:]*$/;
 
@@ -145,7 +150,7 @@ export function buildLaunchPlan(request: LaunchRequest): LaunchPlan {
     const {profile} = request;
     const unitType: UnitType = fitsInScope(profile) && !request.terminal ? 'scope' : 'service';
     const name = unitName(unitType, request.desktopId, request.suffix);
-    const description = sanitizeLabel(`${request.appName || request.desktopId} (Confine profile ${profile.name})`);
+    const description = unitDescription(request.appName || request.desktopId, profile.name);
 
     const argv = [request.systemdRun ?? 'systemd-run', '--user'];
     if (unitType === 'scope') {

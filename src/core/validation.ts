@@ -55,8 +55,9 @@ export function summarizeErrors(errors: readonly ValidationError[], _: Translate
     return shown.join(' ');
 }
 
-const UINT64_MAX = 2n ** 64n - 1n;
-const SIZE_FACTORS: Record<string, bigint> = {
+export const UINT64_MAX = 2n ** 64n - 1n;
+/** The size suffixes systemd reads, base 1024. */
+export const SIZE_FACTORS: Readonly<Record<string, bigint>> = {
     '': 1n, K: 2n ** 10n, M: 2n ** 20n, G: 2n ** 30n, T: 2n ** 40n,
 };
 /** systemd refuses CPU numbers past this (CPU_SET_MAX in its sources is 8192 CPUs). */

@@ -8,7 +8,8 @@ import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions
 
 import {NO_CONFINEMENT} from '../core/profileSettings.js';
 import {
-    DEFAULT_PROFILE_KEY, FAILURE_POLICIES, NOTIFY_CONFINED_LAUNCH_KEY, NOTIFY_LIMITS_KEY, ON_FAILURE_KEY, PROFILES_KEY, SHOW_INDICATOR_KEY,
+    DEFAULT_PROFILE_KEY, FAILURE_POLICIES, NOTIFY_CONFINED_LAUNCH_KEY, NOTIFY_LIMITS_KEY, ON_FAILURE_KEY, OTHER_LAUNCHES_KEY, PROFILES_KEY,
+    SHOW_INDICATOR_KEY,
     type FailurePolicy,
 } from '../settings/schema.js';
 import type {PanelSettings} from './panelSettings.js';
@@ -28,6 +29,7 @@ interface GeneralContent {
     readonly groups: Adw.PreferencesGroup[];
     readonly defaultRow: Adw.ComboRow;
     readonly failureRow: Adw.ComboRow;
+    readonly otherLaunchesRow: Adw.SwitchRow;
     readonly notifyRow: Adw.SwitchRow;
     readonly notifyLimitsRow: Adw.SwitchRow;
     readonly indicatorRow: Adw.SwitchRow;
@@ -61,6 +63,10 @@ export class GeneralPage extends Adw.PreferencesPage {
 
     get failureRow(): Adw.ComboRow {
         return this.#built().failureRow;
+    }
+
+    get otherLaunchesRow(): Adw.SwitchRow {
+        return this.#built().otherLaunchesRow;
     }
 
     get notifyRow(): Adw.SwitchRow {
@@ -116,6 +122,8 @@ export class GeneralPage extends Adw.PreferencesPage {
                 settings.gsettings.set_string(ON_FAILURE_KEY, policy);
         });
         launching.add(failureRow);
+        const otherLaunchesRow = this.#switchRow(OTHER_LAUNCHES_KEY, _('Confine apps started by others'));
+        launching.add(otherLaunchesRow);
 
         const notifications = new Adw.PreferencesGroup({title: _('Notifications')});
         const notifyRow = this.#switchRow(NOTIFY_CONFINED_LAUNCH_KEY, _('Notify on every confined launch'));
@@ -142,7 +150,7 @@ export class GeneralPage extends Adw.PreferencesPage {
 
         this.#content = {
             groups: [launching, notifications, topBar, backup],
-            defaultRow, failureRow, notifyRow, notifyLimitsRow, indicatorRow, exportButton, importButton,
+            defaultRow, failureRow, otherLaunchesRow, notifyRow, notifyLimitsRow, indicatorRow, exportButton, importButton,
         };
         this.refresh();
         return this.#content;
@@ -150,7 +158,7 @@ export class GeneralPage extends Adw.PreferencesPage {
 
     refresh(): void {
         const settings = this.#settings;
-        const {defaultRow, failureRow, notifyRow, notifyLimitsRow, indicatorRow, importButton} = this.#built();
+        const {defaultRow, failureRow, otherLaunchesRow, notifyRow, notifyLimitsRow, indicatorRow, importButton} = this.#built();
         this.#syncing = true;
         const profiles = settings.profiles();
         this.#defaultChoices = [NO_CONFINEMENT, ...profiles.map(entry => entry.id)];
@@ -172,6 +180,8 @@ export class GeneralPage extends Adw.PreferencesPage {
         failureRow.selected = Math.max(0, FAILURE_POLICIES.indexOf(settings.gsettings.get_string(ON_FAILURE_KEY) as FailurePolicy));
         showLock(failureRow, settings.isWritable(ON_FAILURE_KEY),
             _('When systemd-run fails or the app’s profile is invalid. Either way a notification says why.'));
+        this.#showSwitch(otherLaunchesRow, OTHER_LAUNCHES_KEY,
+            _('Apps opened by other apps, from a terminal or over D-Bus get the limits of their profile, and running apps follow profile changes. Sandbox options need a launch through Confine.'));
         this.#showSwitch(notifyRow, NOTIFY_CONFINED_LAUNCH_KEY, _('Failures are always notified.'));
         this.#showSwitch(notifyLimitsRow, NOTIFY_LIMITS_KEY,
             _('When a confined app is killed at its memory limit, held at its memory throttle point or refused a new process.'));

@@ -17,6 +17,8 @@ export const ON_FAILURE_KEY = 'on-failure';
 export const NOTIFY_CONFINED_LAUNCH_KEY = 'notify-confined-launch';
 export const SHOW_INDICATOR_KEY = 'show-indicator';
 export const NOTIFY_LIMITS_KEY = 'notify-limits';
+/** Whether apps started outside Confine get their profile's resource limits, and running apps follow profile edits. */
+export const OTHER_LAUNCHES_KEY = 'confine-other-launches';
 /** A profile (id or name) the preferences show when they open, set by a limit notification's button. */
 export const PREFS_OPEN_PROFILE_KEY = 'prefs-open-profile';
 
@@ -40,4 +42,5 @@ export const STORED_TYPES: Readonly<Record<string, string>> = {
     [SHOW_INDICATOR_KEY]: 'b',
     [NOTIFY_LIMITS_KEY]: 'b',
     [PREFS_OPEN_PROFILE_KEY]: 's',
+    [OTHER_LAUNCHES_KEY]: 'b',
 };

@@ -55,7 +55,7 @@ const UINT64_MAX_TEXT = '18446744073709551615';
  * without ever being a JS number: GJS would warn in the journal for each such uint64,
  * many times a second while the menu is open.
  */
-export async function unitProperties(connection: Gio.DBusConnection, unit: RunningAppUnit,
+export async function unitProperties(connection: Gio.DBusConnection, unit: Pick<RunningAppUnit, 'type' | 'path'>,
     names: readonly string[], cancellable: Gio.Cancellable | null): Promise<Record<string, unknown>> {
     const iface = unit.type === 'scope' ? 'org.freedesktop.systemd1.Scope' : 'org.freedesktop.systemd1.Service';
     const reply = await callSystemd(connection, unit.path, 'org.freedesktop.DBus.Properties', 'GetAll',

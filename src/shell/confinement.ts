@@ -5,10 +5,11 @@ import type Gio from 'gi://Gio';
 import {gettext as _, type Extension} from 'resource:///org/gnome/shell/extensions/extension.js';
 import * as Main from 'resource:///org/gnome/shell/ui/main.js';
 
-import {NOTIFY_LIMITS_KEY, PREFS_OPEN_PROFILE_KEY, SHOW_INDICATOR_KEY} from '../settings/schema.js';
+import {NOTIFY_LIMITS_KEY, OTHER_LAUNCHES_KEY, PREFS_OPEN_PROFILE_KEY, SHOW_INDICATOR_KEY} from '../settings/schema.js';
 import {Launcher} from './launcher.js';
 import {LimitWatch} from './limitWatch.js';
 import {Notifier} from './notifier.js';
+import {OtherLaunches} from './otherLaunches.js';
 import {RunningAppsIndicator} from './runningApps.js';
 import {UserManager} from './userManager.js';
 
@@ -16,11 +17,12 @@ export class Confinement {
     readonly #extension: Extension;
     readonly #settings: Gio.Settings;
     readonly #notifier = new Notifier();
-    /** The one connection to the systemd user manager, for launches and limit notifications. */
+    /** The one connection to the systemd user manager, for launches, limit notifications and other launches. */
     readonly #userManager = new UserManager();
     readonly #launcher: Launcher;
     #indicator: RunningAppsIndicator | null = null;
     #limitWatch: LimitWatch | null = null;
+    #otherLaunches: OtherLaunches | null = null;
 
     constructor(extension: Extension) {
         this.#extension = extension;
@@ -28,9 +30,11 @@ export class Confinement {
         this.#launcher = new Launcher(this.#settings, this.#notifier, this.#userManager);
         this.#settings.connectObject(
             `changed::${SHOW_INDICATOR_KEY}`, () => this.#syncIndicator(),
-            `changed::${NOTIFY_LIMITS_KEY}`, () => this.#syncLimitWatch(), this);
+            `changed::${NOTIFY_LIMITS_KEY}`, () => this.#syncLimitWatch(),
+            `changed::${OTHER_LAUNCHES_KEY}`, () => this.#syncOtherLaunches(), this);
         this.#syncIndicator();
         this.#syncLimitWatch();
+        this.#syncOtherLaunches();
     }
 
     destroy(): void {
@@ -39,6 +43,8 @@ export class Confinement {
         this.#indicator = null;
         this.#limitWatch?.destroy();
         this.#limitWatch = null;
+        this.#otherLaunches?.destroy();
+        this.#otherLaunches = null;
         this.#launcher.destroy();
         this.#userManager.destroy();
         this.#notifier.destroy();
@@ -50,6 +56,7 @@ export class Confinement {
             this.#indicator = new RunningAppsIndicator({
                 settings: this.#settings,
                 openPreferences: () => this.#extension.openPreferences(),
+                restartPending: unit => this.#otherLaunches?.restartPending(unit) ?? [],
             });
             Main.panel.addToStatusArea(this.#extension.uuid, this.#indicator);
         } else if (!show && this.#indicator) {
@@ -74,6 +81,20 @@ export class Confinement {
         } else if (!notify && this.#limitWatch) {
             this.#limitWatch.destroy();
             this.#limitWatch = null;
+        }
+    }
+
+    #syncOtherLaunches(): void {
+        const on = this.#settings.get_boolean(OTHER_LAUNCHES_KEY);
+        if (on && !this.#otherLaunches) {
+            this.#otherLaunches = new OtherLaunches({
+                settings: this.#settings,
+                userManager: this.#userManager,
+                notify: (title, body, lasting) => this.#notifier.notify(title, body, {transient: !lasting}),
+            });
+        } else if (!on && this.#otherLaunches) {
+            this.#otherLaunches.destroy();
+            this.#otherLaunches = null;
         }
     }
 }

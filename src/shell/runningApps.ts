@@ -29,6 +29,8 @@ const REFRESH_MS = 1000;
 export interface RunningAppsHost {
     readonly settings: Gio.Settings;
     openPreferences(): void;
+    /** The sandbox options a running unit lacks against its profile now: only a restart applies them. */
+    restartPending(unit: string): readonly string[];
 }
 
 /** One measure: a caption, its figures and, where the unit has a limit, a level bar. */
@@ -74,6 +76,7 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
     readonly appName: string;
     readonly profile: string | null;
     #caption: St.Label;
+    readonly #profileText: string;
     readonly memory = new MeasureLine(_('Memory'));
     readonly cpu = new MeasureLine(_('CPU'));
     readonly tasks = new MeasureLine(_('Tasks'));
@@ -98,10 +101,8 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
             y_align: Clutter.ActorAlign.CENTER, style_class: 'confine-app-column'});
         this.remove_child(this.label);
         column.add_child(this.label);
-        this.#caption = new St.Label({
-            text: this.profile === null ? _('Not confined') : fill(_('Profile: {profile}'), {profile: this.profile}),
-            style_class: 'confine-profile',
-        });
+        this.#profileText = this.profile === null ? _('Not confined') : fill(_('Profile: {profile}'), {profile: this.profile});
+        this.#caption = new St.Label({text: this.#profileText, style_class: 'confine-profile'});
         column.add_child(this.#caption);
         column.add_child(this.memory);
         column.add_child(this.cpu);
@@ -113,6 +114,14 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
     /** The caption under the name, for tests and the accessible name. */
     get caption(): string {
         return this.#caption.text;
+    }
+
+    /** Sandbox options of the app's profile that the running unit lacks: they need a restart. */
+    showPending(options: readonly string[]): void {
+        this.#caption.text = options.length === 0
+            ? this.#profileText
+            : fill(_('{profile} · restart to apply {options}'), {profile: this.#profileText, options: options.join(', ')});
+        this.accessible_name = `${this.appName}, ${this.#caption.text}`;
     }
 
     /** The figures behind the texts, for tests: bytes, percent of one CPU and the sample they come from. */
@@ -241,7 +250,9 @@ export class RunningAppsIndicator extends PanelMenu.Button {
             if (!reading)
                 continue;
             present.add(reading.unit.name);
-            this.#itemOf(reading.unit).update(reading.values, timeUs);
+            const item = this.#itemOf(reading.unit);
+            item.update(reading.values, timeUs);
+            item.showPending(this.#host.restartPending(reading.unit.name));
         }
         for (const [name, item] of this.#items) {
             if (!present.has(name)) {

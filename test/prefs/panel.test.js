@@ -468,6 +468,9 @@ if (!LOCKED) {
         assert.equal(gsettings.get_string('default-profile'), 'strict');
         general.failureRow.selected = 1;
         assert.equal(gsettings.get_string('on-failure'), 'refuse');
+        assert.equal(general.otherLaunchesRow.active, true, 'confining other launches is on by default');
+        general.otherLaunchesRow.active = false;
+        assert.equal(gsettings.get_boolean('confine-other-launches'), false);
         general.notifyRow.active = true;
         assert.equal(gsettings.get_boolean('notify-confined-launch'), true);
         assert.equal(general.notifyLimitsRow.active, true, 'limit notifications are on by default');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
-import {appUnitOf, unescapeUnitSegment, unitObjectPath} from '../../src/core/appUnit.js';
+import {appOfUnit, appUnitOf, unescapeUnitSegment, unitObjectPath} from '../../src/core/appUnit.js';
 import {unitName} from '../../src/core/unitName.js';
 
 describe('appUnitOf', () => {
@@ -42,6 +42,48 @@ describe('appUnitOf', () => {
             'app-org.gnome.Terminal.socket', '',
         ])
             assert.equal(appUnitOf(name), null, name);
+    });
+});
+
+describe('appOfUnit', () => {
+    test('maps the units of every launcher to the desktop id', () => {
+        const cases: [string, string, boolean][] = [
+            ['app-gnome-org.gnome.TextEditor-4242.scope', 'org.gnome.TextEditor.desktop', false],
+            ['app-gnome-firefox\\x2desr-2211.scope', 'firefox-esr.desktop', false],
+            ['app-gnome-caf\\xc3\\xa9\\x20app-7.scope', 'café app.desktop', false],
+            ['app-flatpak-org.mozilla.firefox-123456.scope', 'org.mozilla.firefox.desktop', false],
+            ['app-flatpak-com.example.My_App-9.scope', 'com.example.My_App.desktop', false],
+            ['app-org.kde.dolphin@a1b2c3.service', 'org.kde.dolphin.desktop', false],
+            ['app-gnome-xdg\\x2duser\\x2ddirs@autostart.service', 'xdg-user-dirs.desktop', false],
+            ['app-org.gnome.Terminal-77.scope', 'org.gnome.Terminal.desktop', false],
+            ['app-confine-org.gnome.Calculator@0a1b2c3d4e5f.service', 'org.gnome.Calculator.desktop', true],
+            ['app-confine-firefox\\x2desr-k3j4h5g6f7d8.scope', 'firefox-esr.desktop', true],
+        ];
+        for (const [name, desktopId, confined] of cases)
+            assert.deepEqual(appOfUnit(name), {desktopId, confined, busName: false}, name);
+    });
+
+    test('maps D-Bus activation services to the bus name, marked as only a candidate app id', () => {
+        const cases: [string, string][] = [
+            ['dbus-:1.2-org.gnome.Calculator@0.service', 'org.gnome.Calculator.desktop'],
+            ['dbus-:1.17-org.gnome.TextEditor@12.service', 'org.gnome.TextEditor.desktop'],
+            ['dbus-:1.2-org.freedesktop.portal.Desktop@0.service', 'org.freedesktop.portal.Desktop.desktop'],
+            ['dbus-:1.2-com.example.My\\x2dApp@3.service', 'com.example.My-App.desktop'],
+            ['app-dbus\\x2d:1.2\\x2dorg.gnome.Calculator@0.service', 'org.gnome.Calculator.desktop'],
+        ];
+        for (const [name, desktopId] of cases)
+            assert.deepEqual(appOfUnit(name), {desktopId, confined: false, busName: true}, name);
+    });
+
+    test('gives null for what is no app', () => {
+        for (const name of [
+            'app.slice', 'app-dbus\\x2d:1.2\\x2dorg.gnome.Calculator.slice', 'dbus.service', 'dbus.socket',
+            'gnome-shell-headless.service', 'run-u12.service', 'run-r3c.scope', 'vte-spawn-0f1e2d.scope',
+            'session-3.scope', 'user@1000.service', 'dbus-:1.2-notabusname@0.service', 'dbus-1.2-org.x.y@0.service',
+            'dbus-:1.2-org.gnome.Calculator.service', 'app-dbus\\x2d:1.2\\x2dnodots@0.service', 'app--1.scope',
+            'app-gnome-\\xff-12.scope', 'app-confine-_-abc.scope', '',
+        ])
+            assert.equal(appOfUnit(name), null, name);
     });
 });
 

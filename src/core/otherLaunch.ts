@@ -1,0 +1,79 @@
+// Apps that started without Confine: who started them (read from the unit that holds
+// them), whether their process may be moved into a unit of its own, and what the user
+// is told once per app and session.
+
+import {appOfUnit} from './appUnit.js';
+import {fill, untranslated, type Translate} from './translate.js';
+
+/** Who started an app, as far as its unit's name tells. */
+export type Origin = 'gnome' | 'flatpak' | 'dbus' | 'terminal' | 'other';
+
+const DBUS_DAEMONS = ['dbus.service', 'dbus-broker.service'];
+
+export function originOf(unitName: string): Origin {
+    if (DBUS_DAEMONS.includes(unitName) || appOfUnit(unitName)?.busName)
+        return 'dbus';
+    if (unitName.startsWith('app-gnome-'))
+        return 'gnome';
+    if (unitName.startsWith('app-flatpak-'))
+        return 'flatpak';
+    if (unitName.startsWith('vte-spawn-'))
+        return 'terminal';
+    return 'other';
+}
+
+/**
+ * True when the process of the app `desktopId` sits in a unit that is not its own app
+ * unit, where moving it into a scope of its own (as GNOME does after a launch) takes
+ * nothing from anyone: another app's unit (an app opened by another app is its child),
+ * the bus daemon's own service (an app it activated directly) and scopes of no app (a
+ * terminal's vte-spawn-*, systemd-run's run-*). A service of its own (someone's daemon),
+ * a session scope and the shell's unit are left alone.
+ */
+export function adoptable(unitName: string, desktopId: string, shellUnit: string | null): boolean {
+    if (unitName === shellUnit)
+        return false;
+    const holder = appOfUnit(unitName);
+    if (holder !== null)
+        return holder.desktopId !== desktopId;
+    return DBUS_DAEMONS.includes(unitName) ||
+        (unitName.endsWith('.scope') && !unitName.startsWith('session-') && unitName !== 'init.scope');
+}
+
+export interface OtherLaunchNotice {
+    readonly title: string;
+    readonly body: string;
+}
+
+function originText(origin: Origin, _: Translate): string {
+    switch (origin) {
+    case 'gnome':
+        return _('GNOME');
+    case 'flatpak':
+        return _('Flatpak');
+    case 'dbus':
+        return _('D-Bus activation');
+    case 'terminal':
+        return _('a terminal');
+    case 'other':
+        return _('another program');
+    }
+}
+
+/**
+ * What the user reads when an app started outside Confine got its profile: the limits
+ * that were applied, and what could not be (sandbox options, properties this systemd
+ * lacks, or everything when the user manager refused).
+ */
+export function otherLaunchNotice(app: string, profile: string, origin: Origin,
+    applied: readonly string[], notApplied: readonly string[], _: Translate = untranslated): OtherLaunchNotice {
+    const started = fill(_('{app} was started outside Confine by {origin}.'), {app, origin: originText(origin, _)});
+    const parts = [started];
+    if (applied.length > 0)
+        parts.push(fill(_('The limits of its profile “{profile}” were applied: {properties}.'), {profile, properties: applied.join(', ')}));
+    if (notApplied.length > 0) {
+        parts.push(fill(_('{properties} could not be applied to the running app; they take effect when it is started through Confine.'),
+            {properties: notApplied.join(', ')}));
+    }
+    return {title: fill(_('{app} runs under profile “{profile}”'), {app, profile}), body: parts.join(' ')};
+}

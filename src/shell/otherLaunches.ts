@@ -1,0 +1,327 @@
+// Apps that started without Confine, and apps that run while their profile changes.
+//
+// An app opened by another app, from a terminal, over D-Bus or by Flatpak gets a unit
+// from someone else (app-gnome-*, app-flatpak-*, dbus-*), or none at all (a process
+// of the bus daemon or of a terminal's scope). The user manager's UnitNew signal tells
+// of the first kind, the shell's app tracking (a window appeared) of the second; either
+// way the app's resource properties are set on its unit at runtime with
+// SetUnitProperties, or its process is moved into a scope of its own with them, as
+// GNOME does after a launch. When a profile, an assignment or the default profile
+// changes, every running app unit whose resource properties changed gets the new
+// ones. Every call is asynchronous with a timeout; a unit event of no app costs a
+// regular expression.
+
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import Shell from 'gi://Shell';
+import {gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js';
+
+import {appOfUnit, unitObjectPath, type UnitApp} from '../core/appUnit.js';
+import {unitDescription} from '../core/launchPlan.js';
+import {
+    RESOURCE_PROPERTIES, liveChange, pendingSandbox, resolvedProperties, sameResources, sameSandbox,
+    type UnitAssignment, type UnitDefaults,
+} from '../core/liveProperties.js';
+import {adoptable, originOf, otherLaunchNotice, type Origin} from '../core/otherLaunch.js';
+import {resolveProfile} from '../core/resolution.js';
+import type {ProfileSettings} from '../core/profileSettings.js';
+import {randomSuffix, unitName} from '../core/unitName.js';
+import type {Profile, PropertyValues} from '../core/validation.js';
+import {readProfileSettings} from '../settings/profileStore.js';
+import {PROFILE_SETTINGS_KEYS} from '../settings/schema.js';
+import {MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled, unitProperties} from './appUnits.js';
+import {errorMessage} from './confinedLaunch.js';
+import type {UserManager} from './userManager.js';
+
+/** The keys that decide an app's profile. */
+/** Settings changes come key by key; one re-apply after the last, well within a second. */
+const SETTLE_MS = 150;
+/** The unit properties compared with a profile: its resource values and its sandbox options. */
+const READ_PROPERTIES = [
+    'MemoryMax', 'MemoryHigh', 'MemorySwapMax', 'CPUQuotaPerSecUSec', 'CPUWeight', 'AllowedCPUs', 'IOWeight', 'TasksMax',
+    'NoNewPrivileges', 'PrivateTmp', 'PrivateNetwork', 'ProtectHome', 'ProtectSystem',
+];
+const UNIT_PATTERNS = ['app-*.scope', 'app-*.service', 'dbus-*.service'];
+
+export interface OtherLaunchesHost {
+    readonly settings: Gio.Settings;
+    readonly userManager: UserManager;
+    /** A notification; `lasting` for one that names something not applied. */
+    notify(title: string, body: string, lasting: boolean): void;
+}
+
+/** The entries of SetUnitProperties' and StartTransientUnit's a(sv). */
+function propertyEntries(assignments: readonly UnitAssignment[]): [string, GLib.Variant][] {
+    return assignments.map(({name, signature, value}): [string, GLib.Variant] => {
+        if (signature === 'ay')
+            return [name, new GLib.Variant('ay', Uint8Array.from(value as readonly number[]))];
+        // GJS packs a bigint into a "t" exactly (2^64 - 1 included), though the typings say number; a "u" takes a number.
+        return [name, signature === 'u' ? new GLib.Variant('u', Number(value)) : new GLib.Variant('t', value as unknown as number)];
+    });
+}
+
+/** The properties of a running unit that a profile is compared with. */
+async function unitValues(connection: Gio.DBusConnection, name: string, cancellable: Gio.Cancellable): Promise<Record<string, unknown>> {
+    return unitProperties(connection, {type: name.endsWith('.scope') ? 'scope' : 'service', path: unitObjectPath(name)},
+        READ_PROPERTIES, cancellable);
+}
+
+export class OtherLaunches {
+    readonly #host: OtherLaunchesHost;
+    readonly #cancellable = new Gio.Cancellable();
+    readonly #unsubscribe: (() => void)[];
+    #settings: ProfileSettings;
+    #defaults: Promise<UnitDefaults> | null = null;
+    #shellUnit: Promise<string | null> | null = null;
+    #settleId = 0;
+    /** App units whose profile was applied since they appeared. */
+    readonly #handled = new Set<string>();
+    /** Processes being looked at: the app's state changes more than once as its window appears. */
+    readonly #adopting = new Set<number>();
+    /** Apps told about this session. */
+    readonly #notified = new Set<string>();
+    /** Unit → sandbox options that differ from its app's profile now: "restart to apply". */
+    readonly #restartPending = new Map<string, string[]>();
+
+    constructor(host: OtherLaunchesHost) {
+        this.#host = host;
+        this.#settings = readProfileSettings(host.settings);
+        const {userManager} = host;
+        this.#unsubscribe = [
+            userManager.subscribe(MANAGER_INTERFACE, 'UnitNew', (_path, parameters) =>
+                this.#unitNew(parameters.get_child_value(0).get_string()[0])),
+            userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) => {
+                const name = parameters.get_child_value(0).get_string()[0];
+                this.#handled.delete(name);
+                this.#restartPending.delete(name);
+            }),
+        ];
+        // UnitNew only reaches a Subscribe()d connection: open it now.
+        userManager.connection().catch(error => this.#warn('the user manager is unreachable', error));
+        host.settings.connectObject(...PROFILE_SETTINGS_KEYS.flatMap(key => [`changed::${key}`, () => this.#profilesChanged()]), this);
+        Shell.AppSystem.get_default().connectObject('app-state-changed', (_system: Shell.AppSystem, app: Shell.App) => {
+            if (app.state === Shell.AppState.RUNNING)
+                this.#appRunning(app);
+        }, this);
+    }
+
+    destroy(): void {
+        this.#cancellable.cancel();
+        this.#unsubscribe.forEach(unsubscribe => unsubscribe());
+        this.#host.settings.disconnectObject(this);
+        Shell.AppSystem.get_default().disconnectObject(this);
+        if (this.#settleId)
+            GLib.source_remove(this.#settleId);
+        this.#settleId = 0;
+    }
+
+    /** The sandbox options a running unit lacks against its app's profile now, for the menu. */
+    restartPending(unit: string): readonly string[] {
+        return this.#restartPending.get(unit) ?? [];
+    }
+
+    /** The app a unit runs, if it is an app with a desktop file (a bus name alone may be a daemon's). */
+    #appOf(name: string): UnitApp | null {
+        const app = appOfUnit(name);
+        if (!app || (app.busName && !Shell.AppSystem.get_default().lookup_app(app.desktopId)))
+            return null;
+        return app;
+    }
+
+    #unitNew(name: string): void {
+        const app = appOfUnit(name);
+        // Confine's own units got their profile at launch.
+        if (!app || app.confined || this.#handled.has(name))
+            return;
+        const resolution = resolveProfile(app.desktopId, this.#settings, _);
+        if (resolution.kind !== 'confined' || !this.#appOf(name))
+            return;
+        this.#handled.add(name);
+        this.#applyToUnit(name, app.desktopId, resolution.profile, originOf(name))
+            .catch(error => this.#warn(`cannot apply the profile of ${app.desktopId} to ${name}`, error));
+    }
+
+    async #applyToUnit(name: string, desktopId: string, profile: Profile, origin: Origin): Promise<void> {
+        const {change, sandbox} = await this.#apply(name, profile.properties);
+        this.#setPending(name, sandbox);
+        this.#tell(desktopId, profile, origin, change.unsupported, sandbox);
+    }
+
+    /** Sets `desired` on a running unit; returns what was sent and the sandbox options it lacks. */
+    async #apply(name: string, desired: PropertyValues) {
+        const connection = await this.#host.userManager.connection();
+        const current = await unitValues(connection, name, this.#cancellable);
+        const change = liveChange(desired, current, await this.#unitDefaults());
+        if (change.assignments.length > 0) {
+            await this.#host.userManager.callManager('SetUnitProperties',
+                new GLib.Variant('(sba(sv))', [name, true, propertyEntries(change.assignments)]), null);
+        }
+        return {change, sandbox: pendingSandbox(desired, current)};
+    }
+
+    /**
+     * A window of an app with a profile appeared. Its process may sit in a unit Confine
+     * never saw start (the bus daemon's, a terminal's scope): it gets a scope of its own.
+     */
+    #appRunning(app: Shell.App): void {
+        const desktopId = app.get_id();
+        if (!desktopId)
+            return;
+        const resolution = resolveProfile(desktopId, this.#settings, _);
+        if (resolution.kind !== 'confined')
+            return;
+        for (const pid of app.get_pids()) {
+            if (pid <= 0 || this.#adopting.has(pid))
+                continue;
+            this.#adopting.add(pid);
+            this.#adopt(pid, app, resolution.profile)
+                .catch(error => this.#warn(`cannot apply the profile of ${desktopId} to process ${pid}`, error))
+                .finally(() => this.#adopting.delete(pid));
+        }
+    }
+
+    async #adopt(pid: number, app: Shell.App, profile: Profile): Promise<void> {
+        const desktopId = app.get_id();
+        const holder = await this.#unitOfPid(pid);
+        if (holder === null || this.#handled.has(holder))
+            return;
+        const unitApp = this.#appOf(holder);
+        if (unitApp?.desktopId === desktopId && !unitApp.confined) {
+            // An app unit whose UnitNew came before Confine was listening.
+            this.#handled.add(holder);
+            await this.#applyToUnit(holder, desktopId, profile, originOf(holder));
+            return;
+        }
+        if (!adoptable(holder, desktopId, await this.#shellUnitName()))
+            return;
+        const defaults = await this.#unitDefaults();
+        const change = liveChange(profile.properties, {}, defaults);
+        const name = unitName('scope', desktopId, randomSuffix(Math.random));
+        this.#handled.add(name);
+        await this.#host.userManager.callManager('StartTransientUnit',
+            new GLib.Variant('(ssa(sv)a(sa(sv)))', [name, 'fail', [
+                ['PIDs', new GLib.Variant('au', [pid])],
+                ['Description', new GLib.Variant('s', unitDescription(app.get_name() || desktopId, profile.name))],
+                ['CollectMode', new GLib.Variant('s', 'inactive-or-failed')],
+                ...propertyEntries(change.assignments),
+            ], []]), '(o)');
+        const sandbox = pendingSandbox(profile.properties, {});
+        this.#setPending(name, sandbox);
+        this.#tell(desktopId, profile, originOf(holder), change.unsupported, sandbox);
+    }
+
+    /** The name of the unit that holds `pid`, or null when it is none of the user manager's. */
+    async #unitOfPid(pid: number): Promise<string | null> {
+        let path: string;
+        try {
+            const reply = await this.#host.userManager.callManager('GetUnitByPID', new GLib.Variant('(u)', [pid]), '(o)');
+            [path] = reply.deepUnpack() as [string];
+        } catch {
+            // No unit of this manager holds it (a process of another session, or gone).
+            return null;
+        }
+        const connection = await this.#host.userManager.connection();
+        const reply = await callSystemd(connection, path, 'org.freedesktop.DBus.Properties', 'Get',
+            new GLib.Variant('(ss)', ['org.freedesktop.systemd1.Unit', 'Id']), '(v)', this.#cancellable);
+        return reply.get_child_value(0).get_variant().get_string()[0];
+    }
+
+    #shellUnitName(): Promise<string | null> {
+        this.#shellUnit ??= this.#unitOfPid(new Gio.Credentials().get_unix_pid()).catch(() => null);
+        return this.#shellUnit;
+    }
+
+    /** What a unit of this manager has when nobody set a property. */
+    #unitDefaults(): Promise<UnitDefaults> {
+        this.#defaults ??= (async () => {
+            const connection = await this.#host.userManager.connection();
+            const read = async (property: string): Promise<GLib.Variant | null> => {
+                try {
+                    const reply = await callSystemd(connection, SYSTEMD_PATH, 'org.freedesktop.DBus.Properties', 'Get',
+                        new GLib.Variant('(ss)', [MANAGER_INTERFACE, property]), '(v)', this.#cancellable);
+                    return reply.get_child_value(0).get_variant();
+                } catch (error) {
+                    if (isCancelled(error))
+                        throw error;
+                    return null;
+                }
+            };
+            const tasksMax = await read('DefaultTasksMax');
+            const version = await read('Version');
+            const major = version === null ? Number.NaN : Number.parseInt(version.get_string()[0], 10);
+            return {
+                tasksMax: tasksMax === null ? null : BigInt(tasksMax.print(false)),
+                systemdVersion: Number.isFinite(major) ? major : null,
+            };
+        })();
+        return this.#defaults;
+    }
+
+    /** Once per app and session: what reached the running app and what did not. */
+    #tell(desktopId: string, profile: Profile, origin: Origin, unsupported: readonly string[], sandbox: readonly string[]): void {
+        if (this.#notified.has(desktopId) || this.#cancellable.is_cancelled())
+            return;
+        this.#notified.add(desktopId);
+        const app = Shell.AppSystem.get_default().lookup_app(desktopId);
+        const applied = [...profile.properties.keys()].filter(name => RESOURCE_PROPERTIES.includes(name) && !unsupported.includes(name));
+        const notApplied = [...unsupported, ...sandbox.filter(name => profile.properties.has(name))];
+        const {title, body} = otherLaunchNotice(app?.get_name() ?? desktopId.replace(/\.desktop$/, ''), profile.name,
+            origin, applied, notApplied, _);
+        this.#host.notify(title, body, notApplied.length > 0);
+    }
+
+    #profilesChanged(): void {
+        if (this.#settleId)
+            GLib.source_remove(this.#settleId);
+        this.#settleId = GLib.timeout_add(GLib.PRIORITY_DEFAULT, SETTLE_MS, () => {
+            this.#settleId = 0;
+            this.#reapply().catch(error => this.#warn('cannot apply the changed profiles to running apps', error));
+            return GLib.SOURCE_REMOVE;
+        });
+    }
+
+    /** Every running app unit whose resource properties changed gets the new ones. */
+    async #reapply(): Promise<void> {
+        const before = this.#settings;
+        const after = readProfileSettings(this.#host.settings);
+        this.#settings = after;
+        const connection = await this.#host.userManager.connection();
+        const reply = await this.#host.userManager.callManager('ListUnitsByPatterns',
+            new GLib.Variant('(asas)', [['active', 'activating', 'reloading'], UNIT_PATTERNS]), '(a(ssssssouso))');
+        const [units] = reply.deepUnpack() as [[string, ...unknown[]][]];
+        await Promise.all(units.map(async ([name]) => {
+            const app = this.#appOf(name);
+            if (!app)
+                return;
+            const old = resolvedProperties(resolveProfile(app.desktopId, before, _));
+            const now = resolvedProperties(resolveProfile(app.desktopId, after, _));
+            const resources = !sameResources(old, now);
+            if (now === null || (!resources && sameSandbox(old, now)))
+                return;
+            try {
+                if (resources) {
+                    const {sandbox} = await this.#apply(name, now);
+                    this.#setPending(name, sandbox);
+                } else {
+                    this.#setPending(name, pendingSandbox(now, await unitValues(connection, name, this.#cancellable)));
+                }
+            } catch (error) {
+                // A unit that ended since the list needs nothing.
+                if (!errorMessage(error).includes('NoSuchUnit'))
+                    this.#warn(`cannot apply the changed profile of ${app.desktopId} to ${name}`, error);
+            }
+        }));
+    }
+
+    #setPending(name: string, sandbox: string[]): void {
+        if (sandbox.length > 0)
+            this.#restartPending.set(name, sandbox);
+        else
+            this.#restartPending.delete(name);
+    }
+
+    #warn(what: string, error: unknown): void {
+        if (!isCancelled(error) && !this.#cancellable.is_cancelled())
+            console.warn(`Confine: ${what}: ${errorMessage(error)}`);
+    }
+}

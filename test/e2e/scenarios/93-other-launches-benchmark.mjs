@@ -1,0 +1,95 @@
+// Issue 11 benchmark (printed, not asserted): what the user manager's unit events cost
+// the shell. 200 transient units of no app are started within 10 s, with
+// confine-other-launches on and then off: gnome-shell's CPU time per event, and the
+// round trips of an Eval made every 100 ms meanwhile (a stall would show there). Among
+// them, app scopes named as GNOME names them, of an app with a profile: each must get
+// its MemoryMax (none missed). Runs only with CONFINE_E2E_BENCH=1 (npm run bench:other-launches).
+import { performance } from 'node:perf_hooks';
+
+import { SCHEMA, resetSettings, setProfiles } from '../support/launcher.mjs';
+
+export const title = 'unit events: shell cost benchmark';
+export const timeoutMs = 600_000;
+/** CONFINE_BENCH_VERSIONS (such as "48") limits the benchmark to some versions of a longer run. */
+export const versions = (process.env.CONFINE_BENCH_VERSIONS ?? '48 50 51').split(/[\s,]+/).filter(Boolean).map(Number);
+
+const UNITS = 200;
+const APP_SCOPES = 10;
+const SECONDS = 10;
+const APP = 'confine-e2e-bench.desktop';
+const PROFILE = "'bench': {'name': <'E2E bench'>, 'MemoryMax': <'123M'>}";
+
+async function shellCpuSeconds(ctx, pid) {
+    const out = await ctx.shOk(`cut -d' ' -f14,15 /proc/${pid}/stat; getconf CLK_TCK`);
+    const [times, ticks] = out.trim().split('\n');
+    const [user, system] = times.split(' ').map(Number);
+    return (user + system) / Number(ticks);
+}
+
+/** Eval round trips every 100 ms until `done` settles. */
+async function roundTrips(ctx, done) {
+    const samples = [];
+    let finished = false;
+    done.finally(() => {
+        finished = true;
+    });
+    while (!finished) {
+        const start = performance.now();
+        await ctx.evalJs('true');
+        samples.push(performance.now() - start);
+        await ctx.sleep(100);
+    }
+    samples.sort((a, b) => a - b);
+    const at = q => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
+    return `n=${samples.length} median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${samples.at(-1).toFixed(1)} ms`;
+}
+
+/** Starts UNITS unrelated transient services (and APP_SCOPES app scopes, if `tag`) within SECONDS, inside the container. */
+function startUnits(ctx, tag) {
+    const every = Math.floor(UNITS / APP_SCOPES);
+    return ctx.shOk(`for i in $(seq 1 ${UNITS}); do
+        systemd-run --user --quiet --collect --unit=bench-${tag}-$i true &
+        if [ $((i % ${every})) -eq 0 ]; then
+            systemd-run --user --quiet --collect --scope --unit="app-gnome-confine\\x2de2e\\x2dbench-${tag}$i.scope" sleep 30 &
+        fi
+        sleep ${SECONDS / UNITS}
+    done; wait`, { timeoutMs: 120_000 });
+}
+
+async function run(ctx, pid, tag, label) {
+    const before = await shellCpuSeconds(ctx, pid);
+    const started = Date.now();
+    const units = startUnits(ctx, tag);
+    const trips = await roundTrips(ctx, units);
+    await units;
+    const seconds = (Date.now() - started) / 1000;
+    const used = await shellCpuSeconds(ctx, pid) - before;
+    ctx.log(`${label.padEnd(30)} ${UNITS + APP_SCOPES} units in ${seconds.toFixed(1)} s: shell CPU ${(used * 1000).toFixed(0)} ms ` +
+        `(${(used * 1e6 / (UNITS + APP_SCOPES)).toFixed(0)} µs per unit); Eval round trips ${trips}`);
+    const out = await ctx.shOk(`for u in $(systemctl --user list-units --no-legend --plain 'app-gnome-confine*bench-${tag}*' | awk '{print $1}'); do
+        echo "$u $(systemctl --user show -p MemoryMax --value "$u")"; done`);
+    const scopes = out.trim().split('\n').filter(Boolean).map(line => line.split(' '));
+    const limited = scopes.filter(([, value]) => value === `${123 * 2 ** 20}`).length;
+    ctx.log(`${label.padEnd(30)} app scopes with the profile's MemoryMax: ${limited} of ${scopes.length}`);
+    await ctx.sh(`systemctl --user stop 'app-gnome-confine*bench-${tag}*' 2>/dev/null || true`);
+    return { used, limited, scopes: scopes.length };
+}
+
+export default async function (ctx) {
+    if (process.env.CONFINE_E2E_BENCH !== '1')
+        return ctx.skip('benchmark: run with CONFINE_E2E_BENCH=1 (npm run bench:other-launches)');
+    await setProfiles(ctx, { profiles: [PROFILE], assignments: { [APP]: 'bench' } });
+    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+    try {
+        await ctx.sleep(2000);
+        const on = await run(ctx, pid, 'on', 'confine-other-launches on');
+        await ctx.gsettings('set', SCHEMA, 'confine-other-launches', 'false');
+        await ctx.sleep(2000);
+        const off = await run(ctx, pid, 'off', 'confine-other-launches off');
+        ctx.log(`difference: ${((on.used - off.used) * 1e6 / (UNITS + APP_SCOPES)).toFixed(0)} µs of shell CPU per unit event; ` +
+            `missed app scopes with it on: ${on.scopes - on.limited}`);
+    } finally {
+        await ctx.gsettings('reset', SCHEMA, 'confine-other-launches');
+        await resetSettings(ctx);
+    }
+}
