@@ -105,7 +105,8 @@ export const tests = [
             const copy = `/run/user/1000/confine/${READING_APP}`;
             try {
                 const started = Date.now();
-                await callApp(ctx, READING_APP, 'app.activate()');
+                // launch(), not activate(): the shell may still count the app of the other test as running.
+                await callApp(ctx, READING_APP, 'app.launch(0, -1, Shell.AppLaunchGpu.APP_PREF)');
                 await ctx.waitFor(async () => (await ctx.sh(`test -s ~/records/${type}.path`)).code === 0, 20_000,
                     'the app to start');
                 ctx.assert.equal((await ctx.readFile(`${ctx.home}/records/${type}.path`)).trim(), copy,
