@@ -14,13 +14,17 @@ const CALCULATOR = 'org.gnome.Calculator.desktop';
 const DYING_APP = 'confine-e2e-dying.desktop';
 const RECORDED_APP = 'confine-e2e-reconnect.desktop';
 const READING_APP = 'confine-e2e-entry-reader.desktop';
-/** Copies the desktop file it was launched from, as named by GIO_LAUNCHED_DESKTOP_FILE, then runs on. */
+/**
+ * Copies the desktop file it was launched from, as named by GIO_LAUNCHED_DESKTOP_FILE, then
+ * runs on. The records' path is spelled out: a service of the user manager has no $HOME.
+ */
 const ENTRY_READER = '/usr/local/bin/confine-e2e-entry-reader';
 const ENTRY_READER_SCRIPT = `#!/bin/sh
-mkdir -p "$HOME/records"
-cat "$GIO_LAUNCHED_DESKTOP_FILE" > "$HOME/records/$1.entry"
-echo $$ > "$HOME/records/$1.pid"
-printf '%s\\n' "$GIO_LAUNCHED_DESKTOP_FILE" > "$HOME/records/$1.path"
+records=/home/tester/records
+mkdir -p "$records"
+cat "$GIO_LAUNCHED_DESKTOP_FILE" > "$records/$1.entry"
+echo $$ > "$records/$1.pid"
+printf '%s\\n' "$GIO_LAUNCHED_DESKTOP_FILE" > "$records/$1.path"
 exec sleep 3600
 `;
 const HOME_TMPFS = "'home-tmpfs': {'name': <'E2E home tmpfs'>, 'ProtectHome': <'tmpfs'>}";
