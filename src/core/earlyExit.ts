@@ -2,6 +2,7 @@
 // though systemd started it. Said in a few words for a notification.
 
 import {withoutControls} from './text.js';
+import {fill, untranslated, type Translate} from './translate.js';
 
 /** How long after the start a unit's end still counts as a failed launch. */
 export const EARLY_EXIT_WINDOW_MS = 5000;
@@ -46,15 +47,17 @@ const SIGKILL = 9;
  * is the limit doing its work, not a launch that failed: counted as one, the
  * on-failure policy would start the memory bomb again without its limits.
  */
-export function earlyEndReason(end: UnitEnd): string | null {
+export function earlyEndReason(end: UnitEnd, _: Translate = untranslated): string | null {
     if (end.result === 'oom-kill' || (end.code === CLD_KILLED && end.status === SIGKILL))
         return null;
-    if (end.code === CLD_KILLED || end.code === CLD_DUMPED)
-        return `it was killed by ${signalName(end.status ?? 0)}${end.code === CLD_DUMPED ? ' (core dumped)' : ''}`;
+    if (end.code === CLD_KILLED)
+        return fill(_('it was killed by {signal}'), {signal: signalName(end.status ?? 0)});
+    if (end.code === CLD_DUMPED)
+        return fill(_('it was killed by {signal} (core dumped)'), {signal: signalName(end.status ?? 0)});
     if (end.code === CLD_EXITED && (end.status ?? 0) !== 0)
-        return `it exited with status ${end.status}`;
+        return fill(_('it exited with status {status}'), {status: end.status ?? 0});
     if (end.result !== undefined && end.result !== 'success')
-        return `it ended with result “${end.result}”`;
+        return fill(_('it ended with result “{result}”'), {result: end.result});
     return null;
 }
 
@@ -71,8 +74,12 @@ export function journalTail(text: string): string[] {
 }
 
 /** The notification text for a unit that ended early. */
-export function earlyExitMessage(unitName: string, reason: string, journal: readonly string[]): string {
-    const seconds = EARLY_EXIT_WINDOW_MS / 1000;
-    const head = `${unitName} stopped within ${seconds} s of its start: ${reason}.`;
-    return journal.length === 0 ? head : `${head} Its last words:\n${journal.join('\n')}`;
+export function earlyExitMessage(unitName: string, reason: string, journal: readonly string[],
+    _: Translate = untranslated): string {
+    const head = fill(_('{unit} stopped within {seconds} s of its start: {reason}.'),
+        {unit: unitName, seconds: EARLY_EXIT_WINDOW_MS / 1000, reason});
+    if (journal.length === 0)
+        return head;
+    const words = fill(_('Its last words:\n{lines}'), {lines: journal.join('\n')});
+    return `${head} ${words}`;
 }

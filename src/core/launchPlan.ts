@@ -1,6 +1,7 @@
 // From (app, profile) to the systemd-run command that starts the app inside its unit.
 
 import {ENVIRONMENT_NAME, withoutControls} from './text.js';
+import {untranslated, type Translate} from './translate.js';
 import {fitsInScope, type Profile} from './validation.js';
 import {unitName, type UnitType} from './unitName.js';
 
@@ -137,13 +138,61 @@ function plainPath(path: string): string {
  * it, $XDG_RUNTIME_DIR included, can be reached, not even through BindPaths=; the
  * app cannot reach its Wayland display nor the session bus and dies without a window.
  */
-export function desktopLaunchProblem(profile: Profile): string | null {
+export function desktopLaunchProblem(profile: Profile, _: Translate = untranslated): string | null {
     if (profile.properties.get('ProtectHome') === 'yes') {
-        return 'ProtectHome=yes also hides /run/user, where the Wayland display and the session bus are, ' +
+        return _('ProtectHome=yes also hides /run/user, where the Wayland display and the session bus are, ' +
             'so no desktop app can start under it. Choose “Replaced by an empty directory” (tmpfs) or ' +
-            '“Read-only” instead: Confine keeps the runtime directory reachable with those.';
+            '“Read-only” instead: Confine keeps the runtime directory reachable with those.');
     }
     return null;
+}
+
+/** Variables GLib adds to the child's environment itself while launching. */
+const SET_BY_LAUNCH = ['GIO_LAUNCHED_DESKTOP_FILE'];
+const SET_BY_STARTUP_NOTIFICATION = ['XDG_ACTIVATION_TOKEN', 'DESKTOP_STARTUP_ID'];
+
+/** A launch from the desktop: the app as its desktop entry describes it, and the launcher's session. */
+export interface DesktopLaunch {
+    readonly desktopId: string;
+    readonly appName: string;
+    readonly profile: Profile;
+    readonly suffix: string;
+    /** Terminal=true in the entry. */
+    readonly terminal: boolean;
+    /** StartupNotify=true in the entry: GLib then sets the activation token and the startup id. */
+    readonly startupNotify: boolean;
+    /** The entry's Path=, or null. */
+    readonly path: string | null;
+    /** The launcher's own working directory, where GLib starts an app without an absolute Path=. */
+    readonly currentDirectory: string;
+    /** The launcher's $XDG_RUNTIME_DIR. */
+    readonly runtimeDirectory: string;
+    /** Which of DESKTOP_ENVIRONMENT are set in the launcher's environment. */
+    readonly environment: readonly string[];
+    /** The names of the discrete GPU's variables, when the launch asks for that GPU. */
+    readonly gpuEnvironment?: readonly string[];
+}
+
+/**
+ * The plan of a launch from the desktop, as the shell makes it; the preferences show
+ * the same. A service is handed the desktop variables that will be set in systemd-run's
+ * environment (naming an unset one would give the app an empty value) and starts where
+ * GLib would have started the app.
+ */
+export function desktopLaunchPlan(launch: DesktopLaunch): LaunchPlan {
+    const fromLaunch = launch.startupNotify ? [...SET_BY_LAUNCH, ...SET_BY_STARTUP_NOTIFICATION] : SET_BY_LAUNCH;
+    const desktop = DESKTOP_ENVIRONMENT.filter(name => fromLaunch.includes(name) || launch.environment.includes(name));
+    return buildLaunchPlan({
+        desktopId: launch.desktopId,
+        appName: launch.appName,
+        profile: launch.profile,
+        suffix: launch.suffix,
+        // The launch context sets the GPU's variables for systemd-run; a service only gets them by name.
+        passEnvironment: [...new Set([...desktop, ...launch.gpuEnvironment ?? []])],
+        terminal: launch.terminal,
+        workingDirectory: launch.path !== null && launch.path.startsWith('/') ? launch.path : launch.currentDirectory,
+        runtimeDirectory: launch.runtimeDirectory,
+    });
 }
 
 export function buildLaunchPlan(request: LaunchRequest): LaunchPlan {

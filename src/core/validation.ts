@@ -267,6 +267,17 @@ function checkName(id: string, raw: unknown, _: Translate): {name: string} | {er
     return {name};
 }
 
+/**
+ * How notifications name a profile: its label, or its id when it has no usable label
+ * (none set, or the profile is not a dictionary). A valid profile's label is its `name`.
+ */
+export function profileLabel(id: string, raw: unknown): string {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || raw instanceof OversizedProfile)
+        return id;
+    const named = checkName(id, (raw as Record<string, unknown>)[NAME_KEY], untranslated);
+    return 'name' in named ? named.name : id;
+}
+
 export function checkProfileId(id: string, _: Translate = untranslated): string | null {
     if (PROFILE_ID_PATTERN.test(id))
         return null;

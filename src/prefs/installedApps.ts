@@ -7,10 +7,29 @@ export interface InstalledApp {
     readonly name: string;
     readonly icon: Gio.Icon | null;
     readonly commandLine: string | null;
+    /** What its desktop entry says of how it starts: Terminal=, StartupNotify=, Path=. */
+    readonly terminal: boolean;
+    readonly startupNotify: boolean;
+    readonly path: string | null;
+}
+
+/** The desktop-entry keys of a Gio.AppInfo from a desktop file (GioUnix.DesktopAppInfo). */
+interface DesktopEntryKeys {
+    get_boolean(key: string): boolean;
+    get_string(key: string): string | null;
 }
 
 function describe(info: Gio.AppInfo, desktopId: string): InstalledApp {
-    return {desktopId, name: info.get_display_name() || desktopId, icon: info.get_icon(), commandLine: info.get_commandline()};
+    const entry = info as unknown as Partial<DesktopEntryKeys>;
+    return {
+        desktopId,
+        name: info.get_display_name() || desktopId,
+        icon: info.get_icon(),
+        commandLine: info.get_commandline(),
+        terminal: entry.get_boolean?.('Terminal') ?? false,
+        startupNotify: entry.get_boolean?.('StartupNotify') ?? false,
+        path: entry.get_string?.('Path') ?? null,
+    };
 }
 
 let everyApp: Map<string, InstalledApp> | null = null;

@@ -38,7 +38,8 @@ function runCommand(argv: string[], cancellable: Gio.Cancellable): Promise<Outpu
     });
 }
 
-async function systemdVersion(cancellable: Gio.Cancellable): Promise<number | null> {
+/** systemd's version as systemd-run reports it, or null when it cannot tell. */
+export async function systemdVersion(cancellable: Gio.Cancellable): Promise<number | null> {
     const {stdout} = await runCommand(['systemd-run', '--version'], cancellable);
     const match = /^systemd (\d+)/.exec(stdout);
     return match ? Number(match[1]) : null;

@@ -193,7 +193,10 @@ export class ProfileEditor extends Adw.NavigationPage {
             if (app)
                 return app;
         }
-        return {desktopId: 'org.example.App.desktop', name: _('Example app'), commandLine: null};
+        return {
+            desktopId: 'org.example.App.desktop', name: _('Example app'), commandLine: null,
+            terminal: false, startupNotify: true, path: null,
+        };
     }
 
     #checkName(): boolean {

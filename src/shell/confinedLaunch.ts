@@ -11,20 +11,25 @@ import GLib from 'gi://GLib';
 import GioUnix from 'gi://GioUnix';
 import Meta from 'gi://Meta';
 import Shell from 'gi://Shell';
+import {gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import {prefixExec} from '../core/execLine.js';
 import {
     EARLY_EXIT_WINDOW_MS, earlyEndReason, earlyExitMessage, endOfWaitStatus, journalTail, type UnitEnd,
 } from '../core/earlyExit.js';
-import {desktopCommand, type LaunchPlan, type LiteralCommand} from '../core/launchPlan.js';
+import {
+    LaunchFailure, STARTED, errorMessage, jobOutcome, notStarted, type StartOutcome,
+} from '../core/launchFailure.js';
+import {desktopCommand, type LaunchPlan} from '../core/launchPlan.js';
+import {fill} from '../core/translate.js';
+import {rewriteDesktopEntry} from './desktopEntry.js';
+import {deleteFile, ensurePrivateDirectory, loadContents, writeContents} from './runtimeFiles.js';
 import type {UserManager} from './userManager.js';
 
-const DESKTOP_GROUP = 'Desktop Entry';
 /** How long systemd-run gets to create the unit before the launch counts as failed. */
 const START_TIMEOUT_MS = 15_000;
 
-/** A launch that did not happen; `message` is for the user. */
-export class LaunchFailure extends Error {}
+// Still imported from here by the limit notifications and the running-apps menu.
+export {errorMessage};
 
 export interface LaunchTarget {
     readonly app: Shell.App;
@@ -35,11 +40,8 @@ export interface LaunchTarget {
     readonly discreteGpu: boolean;
 }
 
-/** The message of anything thrown: GLib.Error is not an Error in GJS, but has one. */
-export function errorMessage(error: unknown): string {
-    const message = (error as {message?: unknown} | null)?.message;
-    return typeof message === 'string' ? message : String(error);
-}
+// A function, not a constant: gettext answers only once the extension is loaded.
+const NO_SYSTEMD_RUN = () => _('systemd-run is not installed (it comes with systemd)');
 
 /**
  * Turns whatever a GLib call rejected with into a LaunchFailure that says which step
@@ -53,105 +55,6 @@ async function step<T>(what: string, work: Promise<T>): Promise<T> {
             throw error;
         throw new LaunchFailure(`${what}: ${errorMessage(error)}`);
     }
-}
-
-function loadContents(file: Gio.File, cancellable: Gio.Cancellable): Promise<Uint8Array> {
-    return new Promise((resolve, reject) => {
-        file.load_contents_async(cancellable, (_source, result) => {
-            try {
-                resolve(file.load_contents_finish(result)[1]);
-            } catch (error) {
-                reject(error);
-            }
-        });
-    });
-}
-
-/** The file's own type and mode (a symlink is not followed), or null when there is nothing. */
-function queryType(file: Gio.File, cancellable: Gio.Cancellable): Promise<Gio.FileInfo | null> {
-    return new Promise((resolve, reject) => {
-        file.query_info_async('standard::type,unix::mode', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS,
-            GLib.PRIORITY_DEFAULT, cancellable, (_source, result) => {
-                try {
-                    resolve(file.query_info_finish(result));
-                } catch (error) {
-                    if ((error as GLib.Error).matches?.(Gio.IOErrorEnum, Gio.IOErrorEnum.NOT_FOUND))
-                        resolve(null);
-                    else
-                        reject(error);
-                }
-            });
-    });
-}
-
-function makeDirectory(file: Gio.File, cancellable: Gio.Cancellable): Promise<void> {
-    return new Promise((resolve, reject) => {
-        file.make_directory_async(GLib.PRIORITY_DEFAULT, cancellable, (_source, result) => {
-            try {
-                file.make_directory_finish(result);
-                resolve();
-            } catch (error) {
-                // Another launch made it meanwhile; what it is gets checked next.
-                if ((error as GLib.Error).matches?.(Gio.IOErrorEnum, Gio.IOErrorEnum.EXISTS))
-                    resolve();
-                else
-                    reject(error);
-            }
-        });
-    });
-}
-
-function setMode(file: Gio.File, mode: number, cancellable: Gio.Cancellable): Promise<void> {
-    const info = new Gio.FileInfo();
-    info.set_attribute_uint32('unix::mode', mode);
-    return new Promise((resolve, reject) => {
-        file.set_attributes_async(info, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, GLib.PRIORITY_DEFAULT,
-            cancellable, (_source, result) => {
-                try {
-                    file.set_attributes_finish(result);
-                    resolve();
-                } catch (error) {
-                    reject(error);
-                }
-            });
-    });
-}
-
-const PRIVATE_DIRECTORY = 0o700;
-
-/**
- * Makes `dir` a directory only we can read, or fails. Whatever else stands there (a
- * file, a symlink, even one to a directory) is refused rather than written through.
- */
-async function ensurePrivateDirectory(dir: Gio.File, cancellable: Gio.Cancellable): Promise<void> {
-    let info = await queryType(dir, cancellable);
-    if (!info) {
-        await makeDirectory(dir, cancellable);
-        info = await queryType(dir, cancellable);
-    }
-    const type = info?.get_file_type();
-    if (type !== Gio.FileType.DIRECTORY) {
-        const what = type === Gio.FileType.SYMBOLIC_LINK ? 'a symbolic link' : 'something else';
-        throw new LaunchFailure(`${dir.get_path()} is not a directory (${what} is in its place); ` +
-            'remove it and launch again');
-    }
-    if ((info!.get_attribute_uint32('unix::mode') & 0o7777) !== PRIVATE_DIRECTORY)
-        await setMode(dir, PRIVATE_DIRECTORY, cancellable);
-}
-
-function writeContents(file: Gio.File, text: string, cancellable: Gio.Cancellable): Promise<void> {
-    return new Promise((resolve, reject) => {
-        const bytes = new GLib.Bytes(new TextEncoder().encode(text));
-        file.replace_contents_bytes_async(bytes, null, false, Gio.FileCreateFlags.PRIVATE,
-            cancellable, (_source, result) => {
-                try {
-                    file.replace_contents_finish(result);
-                    resolve();
-                } catch (error) {
-                    reject(error);
-                }
-            });
-    });
 }
 
 /**
@@ -204,41 +107,6 @@ export interface Launched {
     readonly earlyExit: Promise<string | null>;
 }
 
-/**
- * The app's desktop entry with the launch plan in front of the Exec line that this
- * launch runs. A desktop action becomes the main Exec, so one code path serves both.
- */
-function rewriteDesktopEntry(contents: Uint8Array, action: string | null, command: LiteralCommand): string {
-    const keyFile = new GLib.KeyFile();
-    try {
-        keyFile.load_from_bytes(new GLib.Bytes(contents),
-            GLib.KeyFileFlags.KEEP_COMMENTS | GLib.KeyFileFlags.KEEP_TRANSLATIONS);
-    } catch (error) {
-        throw new LaunchFailure(`its desktop file could not be parsed: ${errorMessage(error)}`);
-    }
-    const group = action === null ? DESKTOP_GROUP : `Desktop Action ${action}`;
-    let exec: string;
-    try {
-        exec = keyFile.get_string(group, 'Exec');
-    } catch {
-        throw new LaunchFailure(action === null
-            ? 'its desktop file has no Exec line, so it can only be started over D-Bus, outside any unit Confine could make'
-            : `its desktop action “${action}” has no Exec line`);
-    }
-    if (exec.trim() === '')
-        throw new LaunchFailure('its desktop file has an empty Exec line');
-    keyFile.set_string(DESKTOP_GROUP, 'Exec', prefixExec(command.argv, command.protect(exec)));
-    // GLib would otherwise activate the app over D-Bus and never run the Exec line.
-    for (const key of ['DBusActivatable', 'TryExec']) {
-        try {
-            keyFile.remove_key(DESKTOP_GROUP, key);
-        } catch {
-            // Not set in this entry.
-        }
-    }
-    return keyFile.to_data()[0];
-}
-
 /** True when GLib puts a terminal in front of the app's command. */
 export function runsInTerminal(app: Shell.App): boolean {
     return (app.get_app_info() as GioUnix.DesktopAppInfo).get_boolean('Terminal');
@@ -281,8 +149,10 @@ export class ConfinedLauncher {
     readonly #runtimeDir: Gio.File;
     readonly #desktopEntries = new Map<string, Promise<Uint8Array>>();
     readonly #busy = new Map<string, Promise<void>>();
-    /** The desktop-entry copies written since enable, removed on disable. */
+    /** The desktop-entry copies on disk, removed on disable at the latest. */
     readonly #copies = new Set<string>();
+    /** How many launches still need each copy (see #releaseCopy). */
+    readonly #copyUsers = new Map<string, number>();
     readonly #userManager: UserManager;
     readonly #cancellable = new Gio.Cancellable();
     /** Pending timeouts and how to wake their waiters when we are destroyed. */
@@ -298,17 +168,12 @@ export class ConfinedLauncher {
         Shell.AppSystem.get_default().disconnectObject(this);
         this.#desktopEntries.clear();
         this.#cancellable.cancel();
-        // The copies stay while we are enabled (GIO_LAUNCHED_DESKTOP_FILE names them),
-        // not after. Deleting is left to finish on its own: nothing of ours is touched then.
+        // Copies of launches still under way go too. Deleting is left to finish on its
+        // own: nothing of ours is touched then.
         for (const path of this.#copies)
-            Gio.File.new_for_path(path).delete_async(GLib.PRIORITY_LOW, null, (file, result) => {
-                try {
-                    file!.delete_finish(result);
-                } catch {
-                    // Already gone.
-                }
-            });
+            deleteFile(Gio.File.new_for_path(path), null).catch(() => {});
         this.#copies.clear();
+        this.#copyUsers.clear();
         for (const [id, wake] of this.#timers) {
             GLib.Source.remove(id);
             wake(false);
@@ -328,25 +193,73 @@ export class ConfinedLauncher {
         const appInfo = target.app.get_app_info() as GioUnix.DesktopAppInfo;
         const source = appInfo.get_filename();
         if (!source)
-            throw new LaunchFailure('it has no desktop file to start it from');
+            throw new LaunchFailure(_('it has no desktop file to start it from'));
 
         // The copy must carry the app's desktop id as its file name, so there is one
-        // per app; it stays after the launch, as GIO_LAUNCHED_DESKTOP_FILE names it.
+        // per app, shared by its launches under way.
         const copy = this.#runtimeDir.get_child(target.app.get_id());
+        const path = copy.get_path()!;
+        const runtimeDir = this.#runtimeDir.get_path() ?? '';
         const [contents, , systemdVersion] = await Promise.all([
-            step(`its desktop file ${source} could not be read`, this.#desktopEntry(source)),
-            step(`${this.#runtimeDir.get_path()} could not be made`,
-                ensurePrivateDirectory(this.#runtimeDir, this.#cancellable)),
+            step(fill(_('its desktop file {path} could not be read'), {path: source}), this.#desktopEntry(source)),
+            step(fill(_('{path} could not be made'), {path: runtimeDir}),
+                ensurePrivateDirectory(this.#runtimeDir, this.#cancellable, _)),
             ready,
         ]);
         const command = desktopCommand(plan, systemdVersion);
-        const info = await this.#exclusively(copy.get_path()!, async () => {
-            await step(`its desktop entry could not be copied to ${this.#runtimeDir.get_path()}`,
-                writeContents(copy, rewriteDesktopEntry(contents, target.action, command), this.#cancellable));
-            this.#copies.add(copy.get_path()!);
-            return GioUnix.DesktopAppInfo.new_from_filename(copy.get_path()!);
+        let launched: Launched;
+        try {
+            const info = await this.#exclusively(path, async () => {
+                this.#copyUsers.set(path, (this.#copyUsers.get(path) ?? 0) + 1);
+                this.#copies.add(path);
+                await step(fill(_('its desktop entry could not be copied to {path}'), {path: runtimeDir}),
+                    writeContents(copy, rewriteDesktopEntry(contents, target.action, command, _), this.#cancellable));
+                return GioUnix.DesktopAppInfo.new_from_filename(path);
+            });
+            launched = await this.#spawn(info, target, plan);
+        } catch (error) {
+            this.#releaseCopy(path);
+            throw error;
+        }
+        const release = () => this.#releaseCopy(path);
+        void launched.earlyExit.then(release, release);
+        return launched;
+    }
+
+    /**
+     * One launch no longer needs the copy at `path`; the last one removes it.
+     *
+     * GLib reads the whole entry when it loads the copy and spawns from what it read,
+     * so after the spawn only the app itself may still open the file: GLib hands it
+     * the copy's path in GIO_LAUNCHED_DESKTOP_FILE (and for a %k in Exec). Readers of
+     * that variable seen in the wild take its file name as the app's desktop id, which
+     * stays right; an app that reads the file itself does so as it starts. So the copy
+     * stays through the early-exit window (the app's first seconds, from the unit's
+     * start) and goes then, or at once when the launch failed. It is not worth keeping
+     * longer: its Exec names this launch's unit, which nothing can start a second time.
+     */
+    #releaseCopy(path: string): void {
+        const users = (this.#copyUsers.get(path) ?? 1) - 1;
+        if (users > 0) {
+            this.#copyUsers.set(path, users);
+            return;
+        }
+        this.#copyUsers.delete(path);
+        // After destroy() everything is deleted already, and a later enable may be
+        // writing the same path anew.
+        if (this.#cancellable.is_cancelled())
+            return;
+        // In turn with the launches of the same app: one that started writing the
+        // copy again meanwhile keeps it.
+        this.#exclusively(path, async () => {
+            if (this.#copyUsers.has(path) || this.#cancellable.is_cancelled())
+                return;
+            await deleteFile(Gio.File.new_for_path(path), this.#cancellable);
+            this.#copies.delete(path);
+        }).catch(error => {
+            if (!this.#cancellable.is_cancelled())
+                console.warn(`Confine: could not remove ${path}: ${errorMessage(error)}`);
         });
-        return this.#spawn(info, target, plan);
     }
 
     /**
@@ -384,15 +297,15 @@ export class ConfinedLauncher {
         if (!info) {
             // GLib refuses an entry whose Exec program is not on PATH: here, systemd-run.
             if (GLib.find_program_in_path(plan.argv[0]) === null)
-                throw new LaunchFailure('systemd-run is not installed (it comes with systemd)');
-            throw new LaunchFailure('GLib could not read the rewritten desktop entry');
+                throw new LaunchFailure(NO_SYSTEMD_RUN());
+            throw new LaunchFailure(_('GLib could not read the rewritten desktop entry'));
         }
 
-        let reportOutcome: (result: string) => void = () => {};
-        const outcome = new Promise<string>(resolve => {
+        let reportOutcome: (outcome: StartOutcome) => void = () => {};
+        const jobDone = new Promise<StartOutcome>(resolve => {
             reportOutcome = resolve;
         });
-        await this.#userManager.watchUnit(plan.unitName, reportOutcome);
+        await this.#userManager.watchUnit(plan.unitName, result => reportOutcome(jobOutcome(plan.unitName, result, _)));
         const inTerminal = runsInTerminal(target.app);
         // A service's end is only known to the manager; watched from before its start,
         // as the app may die the moment it runs.
@@ -437,8 +350,8 @@ export class ConfinedLauncher {
             unwatchService();
             const gerror = error as GLib.Error;
             if (gerror.matches?.(GLib.SpawnError, GLib.SpawnError.NOENT) && /systemd-run/.test(gerror.message))
-                throw new LaunchFailure('systemd-run is not installed (it comes with systemd)');
-            throw new LaunchFailure(`it could not be started: ${gerror.message}`);
+                throw new LaunchFailure(NO_SYSTEMD_RUN());
+            throw new LaunchFailure(fill(_('it could not be started: {error}'), {error: errorMessage(error)}));
         }
 
         const exited = new Promise<number>(resolve => reapChild(pid, resolve));
@@ -446,30 +359,32 @@ export class ConfinedLauncher {
         // For a Terminal=true app the child is the terminal, which runs systemd-run in
         // its window; its client often hands the command to a running terminal and
         // exits at once, so its exit says nothing about the unit.
-        const failed = inTerminal ? new Promise<string>(() => {}) : exited.then(async () => {
+        const failed = inTerminal ? new Promise<StartOutcome>(() => {}) : exited.then(async () => {
             // A scope's child is the app itself, which may exit hours after its launch.
             if (settled)
-                return 'done';
+                return STARTED;
             // The manager's reply to this comes after any JobRemoved it sent first,
             // so a unit that did start has been reported by then.
             await this.#userManager.sync().catch(() => {});
-            return `systemd-run exited without starting ${plan.unitName}: the user manager refused the unit ` +
-                '(details: journalctl --user -b -t systemd-run)';
+            return notStarted(fill(
+                _('systemd-run exited without starting {unit}: the user manager refused the unit (details: journalctl --user -b -t systemd-run)'),
+                {unit: plan.unitName}));
         });
         const timer = this.#startTimer(START_TIMEOUT_MS);
         const timedOut = timer.elapsed.then(elapsed => {
             if (!elapsed)
-                return 'Confine was disabled during the launch';
+                return notStarted(_('Confine was disabled during the launch'));
             // Only systemd-run may be signalled: a terminal's PID may by now be that of
             // a window with other work in it.
             if (!inTerminal)
                 GLib.spawn_async(null, ['kill', '-TERM', `${pid}`], null, GLib.SpawnFlags.SEARCH_PATH, null);
-            return `the systemd user manager did not start ${plan.unitName} within ${START_TIMEOUT_MS / 1000} s`;
+            return notStarted(fill(_('the systemd user manager did not start {unit} within {seconds} s'),
+                {unit: plan.unitName, seconds: START_TIMEOUT_MS / 1000}));
         });
-        const result = await Promise.race([outcome, failed, timedOut]);
+        const outcome = await Promise.race([jobDone, failed, timedOut]);
         settled = true;
         timer.cancel();
-        if (result !== 'done') {
+        if (!outcome.started) {
             unwatchService();
             if (inTerminal)
                 this.#userManager.stopIfStarted(plan.unitName);
@@ -479,7 +394,7 @@ export class ConfinedLauncher {
             // the shell would ignore the fallback launch.
             if (startupId)
                 context.launch_failed(startupId);
-            throw new LaunchFailure(result);
+            throw new LaunchFailure(outcome.reason);
         }
         // A scope's child is the app itself; a service's and a terminal's are not.
         const end = plan.unitType === 'scope' && !inTerminal ? exited.then(endOfWaitStatus) : serviceEnd;
@@ -491,12 +406,12 @@ export class ConfinedLauncher {
         const timer = this.#startTimer(EARLY_EXIT_WINDOW_MS);
         const first = await Promise.race([end, timer.elapsed.then(() => null)]);
         timer.cancel();
-        const reason = first === null ? null : earlyEndReason(first);
+        const reason = first === null ? null : earlyEndReason(first, _);
         if (reason === null || this.#cancellable.is_cancelled())
             return null;
         // A scope's app writes to the shell's own journal stream, not to its unit's.
         const journal = plan.unitType === 'service' ? await readJournalTail(plan.unitName, this.#cancellable) : [];
-        return earlyExitMessage(plan.unitName, reason, journal);
+        return earlyExitMessage(plan.unitName, reason, journal, _);
     }
 
     /** A timeout that the launcher's destroy() removes; `elapsed` is false when cancelled. */

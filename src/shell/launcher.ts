@@ -10,30 +10,26 @@ import type GioUnix from 'gi://GioUnix';
 import Shell from 'gi://Shell';
 import {InjectionManager, gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js';
 
-import {DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopLaunchProblem} from '../core/launchPlan.js';
+import {
+    LaunchFailure, errorMessage, failureNotice, type FailureCause,
+} from '../core/launchFailure.js';
+import {DESKTOP_ENVIRONMENT, desktopLaunchPlan, desktopLaunchProblem} from '../core/launchPlan.js';
 import {findProperty} from '../core/properties.js';
 import {resolveProfile} from '../core/resolution.js';
 import {fill} from '../core/translate.js';
 import {randomSuffix} from '../core/unitName.js';
-import {summarizeErrors, type Profile} from '../core/validation.js';
+import {profileLabel, summarizeErrors, type Profile} from '../core/validation.js';
 import {
     failurePolicy, foreignValues, foreignValuesFor, type StoredValues,
 } from '../core/storedValues.js';
 import {readProfileSettings} from '../settings/profileStore.js';
 import {NOTIFY_CONFINED_LAUNCH_KEY, ON_FAILURE_KEY} from '../settings/schema.js';
 import {StoredSettings} from '../settings/storedValues.js';
-import {
-    ConfinedLauncher, LaunchFailure, discreteGpuEnvironment, errorMessage, runsInTerminal, type LaunchTarget,
-} from './confinedLaunch.js';
+import {ConfinedLauncher, discreteGpuEnvironment, runsInTerminal, type LaunchTarget} from './confinedLaunch.js';
 import type {Notifier} from './notifier.js';
 import {UserManagerUnavailable, type UserManager} from './userManager.js';
 
 type Request = Omit<LaunchTarget, 'app'>;
-
-// Functions, not constants: gettext answers only once the extension is loaded.
-const FIX_PROFILE = () => _('Fix the profile in Confine’s preferences.');
-const FIX_EARLY_EXIT = () => _('If it starts without Confine, an option of its profile keeps it from running.');
-const FIX_SYSTEMD = () => _('Check that systemd-run is installed and that “systemctl --user status” works.');
 
 /** The reason of a failure nobody foresaw. */
 function unexpected(error: unknown): string {
@@ -44,31 +40,6 @@ function prefersDiscreteGpu(app: Shell.App, preference: Shell.AppLaunchGpu): boo
     if (preference === Shell.AppLaunchGpu.APP_PREF)
         return (app.get_app_info() as GioUnix.DesktopAppInfo).get_boolean('PrefersNonDefaultGPU');
     return preference === Shell.AppLaunchGpu.DISCRETE;
-}
-
-/** Variables GLib adds to the child's environment itself while launching. */
-const SET_BY_LAUNCH = ['GIO_LAUNCHED_DESKTOP_FILE'];
-const SET_BY_STARTUP_NOTIFICATION = ['XDG_ACTIVATION_TOKEN', 'DESKTOP_STARTUP_ID'];
-
-/**
- * What a transient service must be handed: the desktop variables that will be set in
- * systemd-run's environment. Naming an unset one would give the app an empty value.
- */
-function environmentToPass(app: Shell.App, discreteGpu: boolean): string[] {
-    const info = app.get_app_info() as GioUnix.DesktopAppInfo;
-    const fromLaunch = info.get_boolean('StartupNotify')
-        ? [...SET_BY_LAUNCH, ...SET_BY_STARTUP_NOTIFICATION]
-        : SET_BY_LAUNCH;
-    const desktop = DESKTOP_ENVIRONMENT.filter(name => fromLaunch.includes(name) || GLib.getenv(name) !== null);
-    // The launch context sets these for systemd-run; a service only gets them by name.
-    const gpu = discreteGpu ? discreteGpuEnvironment().filter((_word, index) => index % 2 === 0) : [];
-    return [...new Set([...desktop, ...gpu])];
-}
-
-/** Where GLib starts the app: the entry's Path=, else the shell's own directory. */
-function workingDirectory(app: Shell.App): string {
-    const path = (app.get_app_info() as GioUnix.DesktopAppInfo).get_string('Path');
-    return path && GLib.path_is_absolute(path) ? path : GLib.get_current_dir();
 }
 
 /** Properties of the profile that this systemd is too old to know. */
@@ -187,14 +158,14 @@ export class Launcher {
                 // The settings changed a moment ago and are being read: decide once they are.
                 this.#decideLater(app, request, stock).catch(error => {
                     console.error(`Confine: could not confine ${app.get_id()}:`, error);
-                    this.#fail(app, null, unexpected(error), stock, FIX_SYSTEMD());
+                    this.#fail(app, null, unexpected(error), stock, 'systemd');
                 });
                 return true;
             }
             return this.#decide(app, request, stock, stored);
         } catch (error) {
             console.error(`Confine: could not confine ${app.get_id()}:`, error);
-            return this.#fail(app, null, unexpected(error), null, FIX_SYSTEMD());
+            return this.#fail(app, null, unexpected(error), null, 'systemd');
         }
     }
 
@@ -217,7 +188,7 @@ export class Launcher {
                 stock();
         } catch (error) {
             console.error(`Confine: could not confine ${id}:`, error);
-            this.#fail(app, null, unexpected(error), stock, FIX_SYSTEMD());
+            this.#fail(app, null, unexpected(error), stock, 'systemd');
         }
     }
 
@@ -226,21 +197,20 @@ export class Launcher {
         const settings = readProfileSettings(this.#settings);
         const foreign = foreignValuesFor(app.get_id(), settings, stored, _);
         if (foreign.length > 0)
-            return this.#fail(app, null, foreign.map(value => value.message).join(' '), null, '');
+            return this.#fail(app, null, foreign.map(value => value.message).join(' '), null, 'settings');
         const resolution = resolveProfile(app.get_id(), settings, _);
         switch (resolution.kind) {
         case 'unconfined':
             return false;
         case 'missing':
-            return this.#fail(app, resolution.profileId, resolution.explanation, null, FIX_PROFILE());
+            return this.#fail(app, resolution.profileId, resolution.explanation, null, 'profile');
         case 'invalid':
-            return this.#fail(app, resolution.profileId,
-                `${resolution.explanation} ${summarizeErrors(resolution.errors, _)}`, null,
-                FIX_PROFILE());
+            return this.#fail(app, profileLabel(resolution.profileId, settings.profiles[resolution.profileId]),
+                `${resolution.explanation} ${summarizeErrors(resolution.errors, _)}`, null, 'profile');
         case 'confined': {
-            const problem = desktopLaunchProblem(resolution.profile);
+            const problem = desktopLaunchProblem(resolution.profile, _);
             if (problem !== null)
-                return this.#fail(app, resolution.profile.name, problem, null, FIX_PROFILE());
+                return this.#fail(app, resolution.profile.name, problem, null, 'profile');
             // Never rejects: every error goes through the on-failure policy.
             void this.#launchConfined(app, {app, ...request}, resolution.profile, stock);
             return true;
@@ -252,15 +222,21 @@ export class Launcher {
         const id = app.get_id();
         this.#pending.add(id);
         try {
-            const plan = buildLaunchPlan({
+            const info = app.get_app_info() as GioUnix.DesktopAppInfo;
+            const plan = desktopLaunchPlan({
                 desktopId: id,
                 appName: app.get_name(),
                 profile,
                 suffix: randomSuffix(Math.random),
-                passEnvironment: environmentToPass(app, target.discreteGpu),
                 terminal: runsInTerminal(app),
-                workingDirectory: workingDirectory(app),
+                startupNotify: info.get_boolean('StartupNotify'),
+                path: info.get_string('Path'),
+                currentDirectory: GLib.get_current_dir(),
                 runtimeDirectory: GLib.get_user_runtime_dir(),
+                environment: DESKTOP_ENVIRONMENT.filter(name => GLib.getenv(name) !== null),
+                gpuEnvironment: target.discreteGpu
+                    ? discreteGpuEnvironment().filter((_word, index) => index % 2 === 0)
+                    : [],
             });
             const {earlyExit} = await this.#confinedLauncher.launch(target, plan, this.#checkSupport(profile));
             if (this.#settings.get_boolean(NOTIFY_CONFINED_LAUNCH_KEY)) {
@@ -269,7 +245,7 @@ export class Launcher {
             }
             earlyExit.then(message => {
                 if (message !== null && !this.#destroyed)
-                    this.#fail(app, profile.name, message, stock, FIX_EARLY_EXIT());
+                    this.#fail(app, profile.name, message, stock, 'early-exit');
             }).catch(error => console.error(`Confine: watching ${plan.unitName} failed:`, error));
         } catch (error) {
             // A launch cut short by disable() has no one left to tell.
@@ -280,7 +256,7 @@ export class Launcher {
             const expected = error instanceof LaunchFailure || error instanceof UserManagerUnavailable;
             if (!expected)
                 console.error(`Confine: launching ${id} failed:`, error);
-            this.#fail(app, profile.name, errorMessage(error), stock, expected ? FIX_SYSTEMD() : FIX_PROFILE());
+            this.#fail(app, profile.name, errorMessage(error), stock, expected ? 'systemd' : 'profile');
         } finally {
             this.#pending.delete(id);
         }
@@ -316,24 +292,25 @@ export class Launcher {
     /**
      * Applies the on-failure policy and tells the user. With `stock` the launch was
      * already ours, so the fallback runs here; without it the caller runs it when
-     * this returns false. `profile` is null when the settings did not get that far.
+     * this returns false. `profile` (profileLabel's name for it) is null when the
+     * settings did not get that far.
      */
-    #fail(app: Shell.App, profile: string | null, reason: string, stock: (() => void) | null, fix: string): boolean {
-        const storedPolicy = this.#stored.get(ON_FAILURE_KEY);
-        const refuse = failurePolicy(this.#settings.get_string(ON_FAILURE_KEY), storedPolicy) === 'refuse';
+    #fail(app: Shell.App, profile: string | null, reason: string, stock: (() => void) | null, cause: FailureCause): boolean {
         const [policyProblem] = foreignValues(this.#stored, [ON_FAILURE_KEY], _);
-        const title = fill(refuse ? _('{app} was not started') : _('{app} was started without confinement'), {app: app.get_name()});
-        const advice = refuse
-            ? policyProblem?.message ?? fill(_('{fix} Or set “If confinement fails” to launch unconfined.'), {fix})
-            : fill(_('It runs without the limits of its profile. {fix}'), {fix});
-        const cause = profile === null ? reason : fill(_('Profile “{profile}”: {reason}'), {profile, reason});
-        const body = `${cause}\n${advice.trim()}`;
+        const notice = failureNotice({
+            app: app.get_name(),
+            profile,
+            reason,
+            cause,
+            policy: failurePolicy(this.#settings.get_string(ON_FAILURE_KEY), this.#stored.get(ON_FAILURE_KEY)),
+            policyProblem: policyProblem?.message ?? null,
+        }, _);
         try {
-            this.#notifier.notify(title, body);
+            this.#notifier.notify(notice.title, notice.body);
         } catch (error) {
-            console.error(`Confine: ${title}: ${body}`, error);
+            console.error(`Confine: ${notice.title}: ${notice.body}`, error);
         }
-        if (refuse)
+        if (!notice.startUnconfined)
             return true;
         if (stock)
             stock();

@@ -7,6 +7,7 @@ import Gio from 'gi://Gio';
 import {prefixExec, toExecLine} from '../../dist/extension/core/execLine.js';
 import {buildLaunchPlan} from '../../dist/extension/core/launchPlan.js';
 import {validateProfile} from '../../dist/extension/core/validation.js';
+import {rewriteDesktopEntry} from '../../dist/extension/shell/desktopEntry.js';
 import {assertDeepEqual, assertEqual, assertTrue, run, test} from './harness.js';
 
 const DESKTOP_GROUP = GLib.KEY_FILE_DESKTOP_GROUP;
@@ -87,15 +88,23 @@ test('shell_parse_argv gives back whole launch plans', () => {
         assertDeepEqual(parse(expandWithoutUris(toExecLine(plan.argv))), plan.argv, plan.unitName);
 });
 
-/** Writes a desktop file the way the shell rewrites one: through GLib.KeyFile. */
-function writeDesktopFile(directory, desktopId, groups) {
+/** A command with `prefix` in front, as the shell runs it once expansion is off (systemd 254 and later). */
+function verbatim(prefix) {
+    return {argv: prefix, protect: text => text};
+}
+
+/**
+ * Writes the app's desktop file with `groups`, rewritten by the shell's own rewrite
+ * for `command` (and `action`), under the desktop id: what a confined launch loads.
+ */
+function writeDesktopFile(directory, desktopId, groups, command, action = null) {
     const keyFile = new GLib.KeyFile();
     for (const [group, entries] of Object.entries(groups)) {
         for (const [key, value] of Object.entries(entries))
             keyFile.set_string(group, key, value);
     }
     const path = GLib.build_filenamev([directory, desktopId]);
-    keyFile.save_to_file(path);
+    GLib.file_set_contents(path, rewriteDesktopEntry(new TextEncoder().encode(keyFile.to_data()[0]), action, command));
     return path;
 }
 
@@ -111,8 +120,8 @@ test('Gio.DesktopAppInfo reads the rewritten Exec back as prefix + original comm
     for (const plan of plans()) {
         const exec = prefixExec(plan.argv, toExecLine(original));
         const path = writeDesktopFile(directory, 'nasty.desktop', {
-            [DESKTOP_GROUP]: {Type: 'Application', Name: 'Nasty', Exec: exec},
-        });
+            [DESKTOP_GROUP]: {Type: 'Application', Name: 'Nasty', Exec: toExecLine(original)},
+        }, verbatim(plan.argv));
         const info = loadAppInfo(path);
         assertEqual(info.get_commandline(), exec, 'get_commandline()');
         assertEqual(info.get_string('Exec'), exec, "get_string('Exec')");
@@ -155,9 +164,9 @@ test('launch_uris spawns exactly the plan, the original command and the quoted U
     const path = writeDesktopFile(directory, 'org.example.Nasty.desktop', {
         [DESKTOP_GROUP]: {
             Type: 'Application', Name: name,
-            Exec: prefixExec([...recorder(record), ...plan.argv], "app-binary --flag \"quoted arg\" 'single $HOME' 100%% %c %k %U"),
+            Exec: "app-binary --flag \"quoted arg\" 'single $HOME' 100%% %c %k %U",
         },
-    });
+    }, verbatim([...recorder(record), ...plan.argv]));
     // Not file:// URIs: GLib may hand those over as local paths; %f is tested below.
     const uris = [
         'https://example.org/it\'s/"q"/?q=a%20b&x=$(id);`id`',
@@ -177,27 +186,24 @@ test('launch_uris turns %f into local paths with spaces and quotes intact', () =
     const [plan] = plans();
     const file = GLib.build_filenamev([directory, 'my "report" it\'s 50%.txt']);
     const path = writeDesktopFile(directory, 'editor.desktop', {
-        [DESKTOP_GROUP]: {Type: 'Application', Name: 'Editor', Exec: prefixExec([...recorder(record), ...plan.argv], 'editor %f')},
-    });
+        [DESKTOP_GROUP]: {Type: 'Application', Name: 'Editor', Exec: 'editor %f'},
+    }, verbatim([...recorder(record), ...plan.argv]));
     assertTrue(loadAppInfo(path).launch_uris([GLib.filename_to_uri(file, null)], null), 'launch_uris returned false');
     assertDeepEqual(readRecord(record), [...plan.argv, 'editor', file], 'spawned argv');
 });
 
-test('launch_action spawns the prefixed Exec of a desktop action', () => {
+test('a desktop action, rewritten into the main Exec, spawns the prefixed action command', () => {
     const directory = GLib.dir_make_tmp('action-XXXXXX');
     const record = GLib.build_filenamev([directory, 'argv']);
     const [, plan] = plans();
     const path = writeDesktopFile(directory, 'browser.desktop', {
         [DESKTOP_GROUP]: {Type: 'Application', Name: 'Browser', Exec: '/bin/true %u', Actions: 'private;'},
-        'Desktop Action private': {
-            Name: 'New Private Window',
-            Exec: prefixExec([...recorder(record), ...plan.argv], 'browser --private-window %u'),
-        },
-    });
+        'Desktop Action private': {Name: 'New Private Window', Exec: 'browser --private-window %u'},
+    }, verbatim([...recorder(record), ...plan.argv]), 'private');
     const info = loadAppInfo(path);
     assertDeepEqual(info.list_actions(), ['private'], 'actions');
-    info.launch_action('private', null);
-    assertDeepEqual(readRecord(record), [...plan.argv, 'browser', '--private-window'], 'spawned argv');
+    assertTrue(info.launch_uris(['https://example.org/'], null), 'launch_uris returned false');
+    assertDeepEqual(readRecord(record), [...plan.argv, 'browser', '--private-window', 'https://example.org/'], 'spawned argv');
 });
 
 run('execRoundTrip');

@@ -1,6 +1,7 @@
 // A minimal test runner for gjs: tests run in order, each failure is printed with
 // its message, and the last line ("RESULT passed=N failed=N") is read by run.sh.
 
+import GLib from 'gi://GLib';
 import System from 'system';
 
 const tests = [];
@@ -35,22 +36,30 @@ export function assertTrue(condition, what) {
         throw new Error(what);
 }
 
-/** Runs every registered test and exits non-zero when one failed. */
+/**
+ * Runs every registered test, awaiting those that return a promise (with a main loop
+ * running, so that Gio's asynchronous calls complete), and exits non-zero when one failed.
+ */
 export function run(file) {
+    const loop = new GLib.MainLoop(null, false);
     let passed = 0;
     let failed = 0;
-    for (const {name, body} of tests) {
-        try {
-            body();
-            passed++;
-            print(`ok - ${file}: ${name}`);
-        } catch (error) {
-            failed++;
-            print(`not ok - ${file}: ${name}`);
-            for (const line of `${error.message}\n${error.stack ?? ''}`.trimEnd().split('\n'))
-                print(`#   ${line}`);
+    const all = async () => {
+        for (const {name, body} of tests) {
+            try {
+                await body();
+                passed++;
+                print(`ok - ${file}: ${name}`);
+            } catch (error) {
+                failed++;
+                print(`not ok - ${file}: ${name}`);
+                for (const line of `${error.message}\n${error.stack ?? ''}`.trimEnd().split('\n'))
+                    print(`#   ${line}`);
+            }
         }
-    }
+    };
+    all().finally(() => loop.quit());
+    loop.run();
     print(`RESULT passed=${passed} failed=${failed}`);
     System.exit(failed === 0 ? 0 : 1);
 }

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
 import {
-    DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopCommand, desktopLaunchProblem, literalCommand, type LaunchRequest,
+    DESKTOP_ENVIRONMENT, buildLaunchPlan, desktopCommand, desktopLaunchPlan, desktopLaunchProblem, literalCommand,
+    type DesktopLaunch, type LaunchRequest,
 } from '../../src/core/launchPlan.js';
 import {profileOf} from './fixtures.js';
 
@@ -207,5 +208,50 @@ describe('desktop launches of services', () => {
         assert.deepEqual(desktopCommand(service, null).argv, literalCommand(service, null).argv);
         const scope = buildLaunchPlan(request());
         assert.deepEqual(desktopCommand(scope, 262).argv, literalCommand(scope, 262).argv);
+    });
+});
+
+// The shell's launches and the preferences' preview both come from desktopLaunchPlan.
+describe('desktopLaunchPlan', () => {
+    function launch(profile: typeof RELAXED, extra: Partial<DesktopLaunch> = {}): DesktopLaunch {
+        return {
+            desktopId: 'org.example.App.desktop', appName: 'App', profile, suffix: 'abc123', terminal: false,
+            startupNotify: false, path: null, currentDirectory: '/home/u', runtimeDirectory: '/run/user/1000',
+            environment: ['WAYLAND_DISPLAY', 'DISPLAY', 'LANG'], ...extra,
+        };
+    }
+
+    test('a scope is the plain plan: no directory, no environment', () => {
+        assert.deepEqual(desktopLaunchPlan(launch(RELAXED)),
+            buildLaunchPlan({desktopId: 'org.example.App.desktop', appName: 'App', profile: RELAXED, suffix: 'abc123',
+                passEnvironment: ['DISPLAY', 'WAYLAND_DISPLAY', 'GIO_LAUNCHED_DESKTOP_FILE', 'LANG'],
+                workingDirectory: '/home/u', runtimeDirectory: '/run/user/1000'}));
+        assert.ok(!desktopLaunchPlan(launch(RELAXED)).argv.some(word => word.startsWith('--setenv') || word.includes('WorkingDirectory')));
+    });
+
+    test('a service starts in the launcher\'s directory, or in an absolute Path=, never with --same-dir', () => {
+        const argv = (extra: Partial<DesktopLaunch>) => desktopLaunchPlan(launch(STRICT, extra)).argv;
+        assert.ok(argv({}).includes('--property=WorkingDirectory=-/home/u'));
+        assert.ok(argv({path: '/srv/app'}).includes('--property=WorkingDirectory=-/srv/app'));
+        assert.ok(argv({path: 'relative'}).includes('--property=WorkingDirectory=-/home/u'));
+        assert.ok(!argv({}).includes('--same-dir'));
+    });
+
+    test('a service gets the desktop variables that are set, and those GLib sets while launching', () => {
+        const setenv = (extra: Partial<DesktopLaunch>) => desktopLaunchPlan(launch(STRICT, extra)).argv
+            .filter(word => word.startsWith('--setenv=')).map(word => word.slice('--setenv='.length));
+        assert.deepEqual(setenv({}), ['DISPLAY', 'WAYLAND_DISPLAY', 'GIO_LAUNCHED_DESKTOP_FILE', 'LANG']);
+        assert.deepEqual(setenv({startupNotify: true}),
+            ['DISPLAY', 'WAYLAND_DISPLAY', 'XDG_ACTIVATION_TOKEN', 'DESKTOP_STARTUP_ID', 'GIO_LAUNCHED_DESKTOP_FILE', 'LANG']);
+        assert.deepEqual(setenv({gpuEnvironment: ['DRI_PRIME', 'LANG']}),
+            ['DISPLAY', 'WAYLAND_DISPLAY', 'GIO_LAUNCHED_DESKTOP_FILE', 'LANG', 'DRI_PRIME']);
+    });
+
+    test('ProtectHome=tmpfs binds the runtime directory back; Terminal=true is a pty service', () => {
+        const home = profileOf({name: 'Home', ProtectHome: 'tmpfs'}, 'home');
+        assert.equal(desktopLaunchPlan(launch(home)).argv.at(-2), '--property=BindPaths=/run/user/1000');
+        const terminal = desktopLaunchPlan(launch(RELAXED, {terminal: true}));
+        assert.equal(terminal.unitType, 'service');
+        assert.ok(terminal.argv.includes('--pty'));
     });
 });

@@ -10,6 +10,8 @@ import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import ts from 'typescript';
 
+import {earlyEndReason, earlyExitMessage} from '../../src/core/earlyExit.js';
+import {desktopLaunchProblem} from '../../src/core/launchPlan.js';
 import {PROPERTIES} from '../../src/core/properties.js';
 import {resolveProfile} from '../../src/core/resolution.js';
 import {foreignValues, foreignValuesFor, type StoredValue} from '../../src/core/storedValues.js';
@@ -97,6 +99,16 @@ describe('the core with a translator', () => {
         assertMarked(forApp[0].message);
     });
 
+    test('marks the reasons and messages of early exits and desktop-launch problems', () => {
+        for (const end of [{code: 1, status: 3}, {code: 2, status: 15}, {code: 3, status: 11}, {result: 'timeout'}])
+            assertMarked(earlyEndReason(end, mark) ?? '');
+        assertMarked(earlyExitMessage('u.service', 'r', [], mark));
+        assert.match(earlyExitMessage('u.service', 'r', ['line'], mark), /^«.*» «Its last words:\nline»$/);
+        const hidden = validateProfile('hidden', {ProtectHome: 'yes'});
+        assert.ok(hidden.ok);
+        assertMarked(desktopLaunchProblem(hidden.profile, mark) ?? '');
+    });
+
     test('keeps the English without a translator', () => {
         const check = checkValue('CPUWeight', 0);
         assert.ok(!check.ok);
@@ -136,7 +148,10 @@ function untranslatedSentences(path: string): string[] {
 
 describe('the shell\'s notifications', () => {
     test('are composed only of translated messages', () => {
-        for (const module of ['src/shell/launcher.ts', 'src/shell/notifier.ts', 'src/shell/runningApps.ts', 'src/shell/limitWatch.ts', 'src/shell/confinement.ts', 'src/core/limitEvents.ts', 'src/core/appUsage.ts'])
+        // src/shell/desktopEntry.ts names key-file groups ("Desktop Entry"); test/gjs checks its messages.
+        for (const module of ['src/shell/launcher.ts', 'src/shell/notifier.ts', 'src/shell/confinedLaunch.ts',
+            'src/shell/runtimeFiles.ts', 'src/core/launchFailure.ts', 'src/core/earlyExit.ts', 'src/shell/runningApps.ts',
+            'src/shell/limitWatch.ts', 'src/shell/confinement.ts', 'src/core/limitEvents.ts', 'src/core/appUsage.ts'])
             assert.deepEqual(untranslatedSentences(join(REPO, module)), [], module);
     });
 

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
 import {
-    checkProfileId, checkValue, describeValue, fitsInScope, profileToDictionary, validateProfile,
-    type Profile, type ProfileCheck,
+    OversizedProfile, checkProfileId, checkValue, describeValue, fitsInScope, profileLabel, profileToDictionary,
+    validateProfile, type Profile, type ProfileCheck,
 } from '../../src/core/validation.js';
 import {profileOf} from './fixtures.js';
 
@@ -221,5 +221,18 @@ describe('profileToDictionary', () => {
             PrivateTmp: true, PrivateNetwork: false, ProtectHome: 'tmpfs', ProtectSystem: 'full',
         });
         assert.deepEqual(validateProfile(profile.id, profileToDictionary(profile)), {ok: true, profile});
+    });
+});
+
+describe('profileLabel', () => {
+    test('names a profile by its label, else by its id', () => {
+        assert.equal(profileLabel('work', {name: ' Work ', MemoryMax: 'lots'}), 'Work');
+        assert.equal(profileLabel('work', {MemoryMax: '1G'}), 'work');
+        for (const name of ['', 7, 'a\u0001b', 'x'.repeat(65)])
+            assert.equal(profileLabel('work', {name}), 'work', JSON.stringify(name));
+        for (const raw of ['text', null, [], new OversizedProfile(20000)])
+            assert.equal(profileLabel('work', raw), 'work');
+        const check = validateProfile('work', {name: 'Work'});
+        assert.ok(check.ok && check.profile.name === profileLabel('work', {name: 'Work'}), 'the same as a valid profile\'s name');
     });
 });
