@@ -27,11 +27,14 @@ export function originOf(unitName: string): Origin {
  * unit, where moving it into a scope of its own (as GNOME does after a launch) takes
  * nothing from anyone: another app's unit (an app opened by another app is its child),
  * the bus daemon's own service (an app it activated directly) and scopes of no app (a
- * terminal's vte-spawn-*, systemd-run's run-*). A service of its own (someone's daemon),
- * a session scope and the shell's unit are left alone.
+ * terminal's vte-spawn-*). A service of its own (someone's daemon), a session scope, the
+ * shell's unit, Confine's own units and systemd-run's run-* scopes are left alone.
  */
 export function adoptable(unitName: string, desktopId: string, shellUnit: string | null): boolean {
-    if (unitName === shellUnit)
+    // Confine's own units hold what a launch put there under a profile on purpose (a
+    // desktop file or action whose Exec runs another app, `confine run`), and run-*
+    // scopes what the user ran with systemd-run and options of their own.
+    if (unitName === shellUnit || unitName.startsWith('app-confine-') || unitName.startsWith('run-'))
         return false;
     const holder = appOfUnit(unitName);
     if (holder !== null)

@@ -29,8 +29,8 @@ describe('adoptable', () => {
 
     test('another app\'s unit, the bus daemon\'s service and scopes of no app may give up an app\'s process', () => {
         for (const unit of [
-            'dbus.service', 'dbus-broker.service', 'vte-spawn-5b9f0c.scope', 'run-u7.scope',
-            'app-gnome-org.gnome.Nautilus-4242.scope', 'app-confine-org.gnome.Nautilus-abc.scope', 'app-org.kde.dolphin@a1.service',
+            'dbus.service', 'dbus-broker.service', 'vte-spawn-5b9f0c.scope',
+            'app-gnome-org.gnome.Nautilus-4242.scope', 'app-org.kde.dolphin@a1.service',
         ])
             assert.equal(adoptable(unit, APP, 'gnome-shell-headless.service'), true, unit);
     });
@@ -40,6 +40,9 @@ describe('adoptable', () => {
             'app-gnome-org.gnome.Calculator-4242.scope', 'app-confine-org.gnome.Calculator-abc.scope',
             'dbus-:1.2-org.gnome.Calculator@0.service', 'foo.service', 'org.gnome.Shell@wayland.service', 'session-2.scope',
             'init.scope',
+            // A desktop action of another entry that runs the calculator, confined on purpose (e2e 40);
+            // a user's own systemd-run scope.
+            'app-confine-org.gnome.Nautilus-abc.scope', 'app-confine-confine\\x2de2e\\x2dactions-abc.scope', 'run-u7.scope',
         ])
             assert.equal(adoptable(unit, APP, 'org.gnome.Shell@wayland.service'), false, unit);
         assert.equal(adoptable('shell-scope.scope', APP, 'shell-scope.scope'), false, 'never the shell\'s own unit');
