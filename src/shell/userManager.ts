@@ -246,6 +246,10 @@ export class UserManager {
             });
         try {
             await this.#call(connection, MANAGER_INTERFACE, 'Subscribe', null, null);
+            // A reply already on its way is not cancelled: disabled meanwhile, nobody would
+            // ever close this connection (e2e 47's 50 enable/disable cycles found two left).
+            if (this.#destroyed)
+                throw new UserManagerUnavailable('Confine was disabled');
         } catch (error) {
             connection.signal_unsubscribe(this.#signalId);
             this.#signalId = 0;
