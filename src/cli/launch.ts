@@ -53,14 +53,19 @@ function inForeground(): boolean {
  *   group, so the service gets it through the manager. (A service on a pty of its
  *   own sees Ctrl-C as a keystroke instead.)
  * Either way this process keeps waiting, so the terminal is handed back only once the
- * command has ended.
+ * command has ended. Ctrl-C also reaches systemd-run, which then ends without waiting
+ * for the service; the service's end is then waited for here (CI saw a service's
+ * command still running after confine returned: systemd-run's end was seen before
+ * our own SIGINT was handled).
  */
 export function runAndWait(argv: readonly string[], plan: LaunchPlan, manager: UserManager): number {
     // Without STDIN_INHERIT a subprocess reads /dev/null.
     const child = Gio.Subprocess.new([...argv], Gio.SubprocessFlags.STDIN_INHERIT);
     const loop = new GLib.MainLoop(null, false);
 
+    const handedOn = new Set<number>();
     const handOn = (signal: number) => {
+        handedOn.add(signal);
         if (plan.unitType === 'scope') {
             // A Ctrl-C reached the command already; a SIGINT sent to us alone (kill -INT
             // from a script) did not, and must not be swallowed.
@@ -81,8 +86,33 @@ export function runAndWait(argv: readonly string[], plan: LaunchPlan, manager: U
 
     child.wait_async(null, () => loop.quit());
     loop.run();
+    // A signal that arrived with systemd-run's end is handled before anything else.
+    const context = GLib.MainContext.default();
+    while (context.pending())
+        context.iteration(false);
+    if (plan.unitType === 'service' && child.get_if_signaled()) {
+        if (!handedOn.has(child.get_term_sig()))
+            handOn(child.get_term_sig());
+        waitForUnitEnd(plan.unitName, manager, loop);
+    }
     for (const source of sources)
         GLib.source_remove(source);
 
     return child.get_if_exited() ? child.get_exit_status() : signalStatus(child.get_term_sig());
+}
+
+/** How often the end of a service that systemd-run stopped waiting for is looked for. */
+const UNIT_END_POLL_MS = 50;
+
+/** Runs `loop` until the unit has ended; signals keep being handed on meanwhile. */
+function waitForUnitEnd(unitName: string, manager: UserManager, loop: GLib.MainLoop): void {
+    if (!manager.unitRunning(unitName))
+        return;
+    GLib.timeout_add(GLib.PRIORITY_DEFAULT, UNIT_END_POLL_MS, () => {
+        if (manager.unitRunning(unitName))
+            return GLib.SOURCE_CONTINUE;
+        loop.quit();
+        return GLib.SOURCE_REMOVE;
+    });
+    loop.run();
 }

@@ -70,6 +70,29 @@ export class UserManager {
         this.#callManager('KillUnit', new GLib.Variant('(ssi)', [unitName, 'all', signal]), '()');
     }
 
+    /**
+     * True while the unit is loaded and not yet inactive or failed: its processes may
+     * still run. A unit that is gone (collected) is not running.
+     */
+    unitRunning(unitName: string): boolean {
+        let path: string;
+        try {
+            [path] = this.#callManager('GetUnit', new GLib.Variant('(s)', [unitName]), '(o)').deepUnpack() as [string];
+        } catch {
+            return false;
+        }
+        try {
+            const reply = this.#connection.call_sync(SYSTEMD_NAME, path, PROPERTIES_INTERFACE, 'Get',
+                new GLib.Variant('(ss)', ['org.freedesktop.systemd1.Unit', 'ActiveState']), new GLib.VariantType('(v)'),
+                Gio.DBusCallFlags.NONE, CALL_TIMEOUT_MS, null);
+            const state = reply.get_child_value(0).get_variant().get_string()[0];
+            return state !== 'inactive' && state !== 'failed';
+        } catch {
+            // Unloaded between the two calls.
+            return false;
+        }
+    }
+
     /** The loaded units whose names say Confine made them, sorted by name. */
     listConfineUnits(): ListedUnit[] {
         const reply = this.#callManager('ListUnitsByPatterns',

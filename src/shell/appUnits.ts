@@ -7,7 +7,7 @@ import GLib from 'gi://GLib';
 
 import {appUnitOf, type AppUnit} from '../core/appUnit.js';
 
-const SYSTEMD_NAME = 'org.freedesktop.systemd1';
+export const SYSTEMD_NAME = 'org.freedesktop.systemd1';
 export const SYSTEMD_PATH = '/org/freedesktop/systemd1';
 export const MANAGER_INTERFACE = 'org.freedesktop.systemd1.Manager';
 const CALL_TIMEOUT_MS = 5000;

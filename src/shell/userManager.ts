@@ -15,11 +15,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
 import {unitObjectPath} from '../core/unitName.js';
-
-const SYSTEMD_NAME = 'org.freedesktop.systemd1';
-const SYSTEMD_PATH = '/org/freedesktop/systemd1';
-const MANAGER_INTERFACE = 'org.freedesktop.systemd1.Manager';
-const CALL_TIMEOUT_MS = 5000;
+import {MANAGER_INTERFACE, SYSTEMD_NAME, SYSTEMD_PATH, callSystemd} from './appUnits.js';
 
 /** How a unit's start job ended: "done" is success; anything else is systemd's reason. */
 export type JobResult = string;
@@ -305,19 +301,12 @@ export class UserManager {
         });
     }
 
-    #call(connection: Gio.DBusConnection, iface: string, method: string,
+    async #call(connection: Gio.DBusConnection, iface: string, method: string,
         parameters: GLib.Variant | null, replyType: string | null): Promise<GLib.Variant> {
-        return new Promise((resolve, reject) => {
-            connection.call(SYSTEMD_NAME, SYSTEMD_PATH, iface, method, parameters,
-                replyType ? new GLib.VariantType(replyType) : null,
-                Gio.DBusCallFlags.NO_AUTO_START, CALL_TIMEOUT_MS, this.#cancellable, (_source, result) => {
-                    try {
-                        resolve(connection.call_finish(result));
-                    } catch (error) {
-                        reject(new UserManagerUnavailable(
-                            `the systemd user manager did not answer (${(error as Error).message})`));
-                    }
-                });
-        });
+        try {
+            return await callSystemd(connection, SYSTEMD_PATH, iface, method, parameters, replyType, this.#cancellable);
+        } catch (error) {
+            throw new UserManagerUnavailable(`the systemd user manager did not answer (${(error as Error).message})`);
+        }
     }
 }

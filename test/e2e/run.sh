@@ -203,12 +203,15 @@ run_version() {
 	fi
 	e2e_log "GNOME $version: booted in $((SECONDS - boot_start)) s"
 	results=$WORK/results-$version.json
+	# The runner's output is kept beside the journals: a failure's message is then in the
+	# artifacts too, not only in the terminal that ran the suite.
 	node "$E2E_DIR/lib/runner.mjs" --version "$version" --suite "$suite" --leader "$LEADER" \
-		--zip "$ZIP" --artifacts "$art" --results "$results" &
+		--zip "$ZIP" --artifacts "$art" --results "$results" > >(tee "$art/run.log") 2>&1 &
 	RUNNER_PID=$!
 	wait "$RUNNER_PID"
 	RUNNER_PID=
 	if [[ -s $results ]]; then
+		cp "$results" "$art/results.json"
 		passed=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.passed)' "$results")
 		failed=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.failed)' "$results")
 	else

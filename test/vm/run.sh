@@ -108,7 +108,7 @@ vm_log "agent socket: $WORK/agent.sock (node test/vm/lib/dev.mjs $WORK/agent.soc
 RESULTS=$WORK/results.json
 CONFINE_VM_BOOT_START=$BOOT_START node "$REPO_DIR/test/e2e/lib/runner.mjs" --version "$VM_GNOME_VERSION" --suite "$VM_SUITE" \
 	--agent "$WORK/agent.sock" --scenarios "${CONFINE_VM_SCENARIOS:-$VM_DIR/scenarios}" \
-	--zip "$ZIP" --artifacts "$ARTIFACTS" --results "$RESULTS" &
+	--zip "$ZIP" --artifacts "$ARTIFACTS" --results "$RESULTS" > >(tee "$ARTIFACTS/run.log") 2>&1 &
 RUNNER_PID=$!
 # A VM that dies (qemu error, kernel panic, the run's timeout) ends the run at
 # once instead of leaving the runner to wait for an agent that will not answer.
@@ -123,6 +123,7 @@ done
 wait "$RUNNER_PID"
 RUNNER_PID=
 if [[ -s $RESULTS ]]; then
+	cp "$RESULTS" "$ARTIFACTS/results.json"
 	read -r PASSED FAILED < <(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.passed, r.failed)' "$RESULTS")
 else
 	PASSED=0 FAILED=1

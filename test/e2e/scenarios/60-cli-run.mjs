@@ -153,6 +153,26 @@ export const tests = [
             ctx.assert.match(r.stdout, /^left: 0$/m, 'the command is gone');
         },
     },
+    // Ctrl-C reaches confine and systemd-run together; systemd-run then ends without
+    // waiting for its service. When its end is seen before our own SIGINT is handled,
+    // confine must still hand the signal on and wait (CI once saw "sleep 202" of 61's
+    // Ctrl-C test still running after confine returned). Made certain here by sending
+    // SIGINT to systemd-run alone.
+    {
+        name: 'a service\'s command is ended and waited for when systemd-run alone dies of SIGINT',
+        fn: async ctx => {
+            await setUp(ctx);
+            const count = 'pgrep -f "^(/usr/bin/)?sleep 123$" | wc -l';
+            const r = await sh(ctx, `true; ${CONFINE} run --profile strict -- sleep 123 > /dev/null 2>&1 & ` +
+                `pid=$!; for i in $(seq 50); do [ "$(${count})" = 1 ] && break; sleep 0.1; done; echo "before: $(${count})"; ` +
+                'pkill -INT -P $pid -x systemd-run; wait $pid; echo "status=$?"; ' +
+                `echo "left: $(${count})"`);
+            ctx.log(r.stdout.trim().replace(/\n/g, ' | '));
+            ctx.assert.match(r.stdout, /^before: 1$/m, 'the command ran');
+            ctx.assert.match(r.stdout, /^status=130$/m, 'confine exits 128+SIGINT');
+            ctx.assert.match(r.stdout, /^left: 0$/m, 'the command is gone when confine returns');
+        },
+    },
     {
         name: '--dry-run prints the exact command line and runs nothing',
         fn: async ctx => {
