@@ -42,6 +42,15 @@ const READ_PROPERTIES = [
     'NoNewPrivileges', 'PrivateTmp', 'PrivateNetwork', 'ProtectHome', 'ProtectSystem',
 ];
 const UNIT_PATTERNS = ['app-*.scope', 'app-*.service', 'dbus-*.service'];
+/**
+ * A unit removed this recently is not looked at again when it appears: any query of a
+ * unit that is gone (ours included) loads it again, with a UnitNew, and a look at it
+ * then would load it once more after its next removal, round and round (bench 93 saw
+ * 35 loads a second for each stopped app scope). A launch gets a name of its own.
+ */
+const GONE_MS = 10_000;
+/** States in which a unit runs, or is about to: a unit that was only loaded gets nothing. */
+const RUNNING_STATES = ['active', 'activating', 'reloading'];
 
 export interface OtherLaunchesHost {
     readonly settings: Gio.Settings;
@@ -66,6 +75,20 @@ async function unitValues(connection: Gio.DBusConnection, name: string, cancella
         READ_PROPERTIES, cancellable);
 }
 
+/** True when the unit runs or is starting: active, activating, reloading, or a start job waits. */
+async function unitRuns(connection: Gio.DBusConnection, name: string, cancellable: Gio.Cancellable): Promise<boolean> {
+    const read = async (property: string) => {
+        const reply = await callSystemd(connection, unitObjectPath(name), 'org.freedesktop.DBus.Properties', 'Get',
+            new GLib.Variant('(ss)', ['org.freedesktop.systemd1.Unit', property]), '(v)', cancellable);
+        return reply.get_child_value(0).get_variant();
+    };
+    const [state, job] = await Promise.all([read('ActiveState'), read('Job')]);
+    if (RUNNING_STATES.includes(state.get_string()[0]))
+        return true;
+    // Job is (id, path), id 0 when none: a transient unit may be read before its start job ran.
+    return job.get_child_value(0).get_uint32() !== 0;
+}
+
 export class OtherLaunches {
     readonly #host: OtherLaunchesHost;
     readonly #cancellable = new Gio.Cancellable();
@@ -82,6 +105,8 @@ export class OtherLaunches {
     readonly #notified = new Set<string>();
     /** Unit → sandbox options that differ from its app's profile now: "restart to apply". */
     readonly #restartPending = new Map<string, string[]>();
+    /** App units handled and since removed → when (ms, monotonic). */
+    readonly #gone = new Map<string, number>();
 
     constructor(host: OtherLaunchesHost) {
         this.#host = host;
@@ -92,7 +117,8 @@ export class OtherLaunches {
                 this.#unitNew(parameters.get_child_value(0).get_string()[0])),
             userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) => {
                 const name = parameters.get_child_value(0).get_string()[0];
-                this.#handled.delete(name);
+                if (this.#handled.delete(name))
+                    this.#markGone(name);
                 this.#restartPending.delete(name);
             }),
         ];
@@ -131,7 +157,7 @@ export class OtherLaunches {
     #unitNew(name: string): void {
         const app = appOfUnit(name);
         // Confine's own units got their profile at launch.
-        if (!app || app.confined || this.#handled.has(name))
+        if (!app || app.confined || this.#handled.has(name) || this.#recentlyGone(name))
             return;
         const resolution = resolveProfile(app.desktopId, this.#settings, _);
         if (resolution.kind !== 'confined' || !this.#appOf(name))
@@ -142,21 +168,32 @@ export class OtherLaunches {
     }
 
     async #applyToUnit(name: string, desktopId: string, profile: Profile, origin: Origin): Promise<void> {
-        const {change, sandbox} = await this.#apply(name, profile.properties);
+        const {change, sandbox, running} = await this.#apply(name, profile.properties);
+        if (!running)
+            return;
         this.#setPending(name, sandbox);
         this.#tell(desktopId, profile, origin, change.unsupported, sandbox);
     }
 
-    /** Sets `desired` on a running unit; returns what was sent and the sandbox options it lacks. */
+    /**
+     * Sets `desired` on a running unit; returns what was sent and the sandbox options it
+     * lacks. A unit that does not run (only loaded by someone's query) gets nothing: set
+     * on it, the values would stay behind as a drop-in of a dead unit.
+     */
     async #apply(name: string, desired: PropertyValues) {
         const connection = await this.#host.userManager.connection();
-        const current = await unitValues(connection, name, this.#cancellable);
+        const [running, current] = await Promise.all([
+            unitRuns(connection, name, this.#cancellable),
+            unitValues(connection, name, this.#cancellable),
+        ]);
         const change = liveChange(desired, current, await this.#unitDefaults());
+        if (!running)
+            return {change: {...change, assignments: []}, sandbox: [], running};
         if (change.assignments.length > 0) {
             await this.#host.userManager.callManager('SetUnitProperties',
                 new GLib.Variant('(sba(sv))', [name, true, propertyEntries(change.assignments)]), null);
         }
-        return {change, sandbox: pendingSandbox(desired, current)};
+        return {change, sandbox: pendingSandbox(desired, current), running};
     }
 
     /**
@@ -311,6 +348,20 @@ export class OtherLaunches {
                     this.#warn(`cannot apply the changed profile of ${app.desktopId} to ${name}`, error);
             }
         }));
+    }
+
+    #markGone(name: string): void {
+        const now = GLib.get_monotonic_time() / 1000;
+        for (const [gone, at] of this.#gone) {
+            if (now - at > GONE_MS)
+                this.#gone.delete(gone);
+        }
+        this.#gone.set(name, now);
+    }
+
+    #recentlyGone(name: string): boolean {
+        const at = this.#gone.get(name);
+        return at !== undefined && GLib.get_monotonic_time() / 1000 - at <= GONE_MS;
     }
 
     #setPending(name: string, sandbox: string[]): void {
