@@ -69,6 +69,13 @@ test('a running app whose profile now asks for a sandbox option its unit lacks s
 
         privateTmp.active = false;
         await waitUntil(() => !/restart/.test(row.subtitle), 'the line to go once the profile matches the unit again');
+
+        // Moved to no confinement, the app keeps the NoNewPrivileges it started with until it restarts.
+        panel.settings.assign(CALCULATOR, '');
+        await waitUntil(() => /restart/.test(row.subtitle), '"restart to apply" after the move to no confinement');
+        assert.equal(row.subtitle.split('\n').at(-1), 'Running: restart to apply NoNewPrivileges');
+        panel.settings.assign(CALCULATOR, PROFILE);
+        await waitUntil(() => !/restart/.test(row.subtitle), 'the line to go once the app has its profile again');
     }));
 
 test('lowering MemoryMax below what a running app of the profile uses warns while it is typed', async () => {
