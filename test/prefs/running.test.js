@@ -100,7 +100,7 @@ test('lowering MemoryMax below what a running app of the profile uses warns whil
         print(`# MemoryMax typed as ${lower}M: ${JSON.stringify(max.row.subtitle)}`);
         const usage = current === null ? '200\\.0 MiB' : '[\\d.]+ [KMG]iB';
         assert.match(max.row.subtitle, new RegExp(`\\nCalculator uses ${usage} now; with a limit of ${lower}\\.0 MiB ` +
-            'the kernel will reclaim its memory or kill it\\.$'), 'the warning under MemoryMax');
+            'the kernel will reclaim its memory or kill it\\.(\\n|$)'), 'the warning under MemoryMax, a line of its own');
         assert.equal(stored(), '250M', 'shown before it is saved');
 
         max.entry.text = '250M';
