@@ -183,6 +183,18 @@ export function pendingSandbox(desired: PropertyValues, current: Readonly<Record
 }
 
 /**
+ * What "restart to apply" names for an app: the sandbox options (pendingSandbox) that
+ * any of its running units differs in from `desired`, once each, in catalogue order.
+ * None when the profile is missing or invalid (null): its units are left as they are.
+ */
+export function restartPending(desired: PropertyValues | null, units: readonly Readonly<Record<string, unknown>>[]): string[] {
+    if (desired === null)
+        return [];
+    const pending = new Set(units.flatMap(unit => pendingSandbox(desired, unit)));
+    return SANDBOX_PROPERTIES.filter(property => pending.has(property));
+}
+
+/**
  * The properties a resolution asks of an app's units: the profile's for a confined
  * app, none for an unconfined one, and null when the profile is missing or invalid (the
  * units are then left as they are).

@@ -1,5 +1,7 @@
 // One app with its profile chooser. Installed apps show their icon and name;
 // an assignment whose app is gone shows as "not installed" with a remove button.
+// A running app whose unit lacks sandbox options its profile now asks for (or has
+// some it dropped) says "restart to apply": those never change on a running unit.
 
 import Adw from 'gi://Adw';
 import GObject from 'gi://GObject';
@@ -27,6 +29,8 @@ export class AppRow extends Adw.ComboRow {
     #choices: ProfileChoices;
     #syncing = false;
     #baseSubtitle: string;
+    #assignmentLines: string[] = [];
+    #restartPending: readonly string[] = [];
 
     constructor(settings: PanelSettings, choices: ProfileChoices, app: InstalledApp | null, desktopId: string) {
         super({
@@ -67,15 +71,16 @@ export class AppRow extends Adw.ComboRow {
         const assignment = Object.hasOwn(assignments, this.desktopId) ? assignments[this.desktopId] : undefined;
         const index = this.#choices.indexOf(assignment);
         const writable = this.#settings.isWritable(ASSIGNMENTS_KEY);
-        const lines = [this.#baseSubtitle];
+        const lines: string[] = [];
         if (index < 0)
             lines.push(format(_('Assigned to “%s”, which is not a profile: it launches by the failure policy.'), assignment ?? ''));
         if (!writable)
             lines.push(MANAGED_BY_ADMINISTRATOR());
+        this.#assignmentLines = lines;
         this.#syncing = true;
         this.selected = Math.max(0, index);
         this.#syncing = false;
-        this.subtitle = escapeMarkup(lines.join('\n'));
+        this.#showSubtitle();
         if (index < 0)
             this.add_css_class('error');
         else
@@ -83,5 +88,20 @@ export class AppRow extends Adw.ComboRow {
         this.sensitive = writable;
         if (this.removeButton)
             this.removeButton.sensitive = writable;
+    }
+
+    /** The sandbox options the app's running units need a restart for; none when it does not run. */
+    showRestartPending(options: readonly string[]): void {
+        if (options.join() === this.#restartPending.join())
+            return;
+        this.#restartPending = options;
+        this.#showSubtitle();
+    }
+
+    #showSubtitle(): void {
+        const lines = [this.#baseSubtitle, ...this.#assignmentLines];
+        if (this.#restartPending.length > 0)
+            lines.push(format(_('Running: restart to apply %s'), this.#restartPending.join(', ')));
+        this.subtitle = escapeMarkup(lines.join('\n'));
     }
 }

@@ -1,7 +1,9 @@
 // Every installed app with its profile chooser, searchable, plus the assignments
 // of apps that are no longer installed. The apps are read after the window has
 // drawn its first frame, a screenful of rows at once and the rest while the main
-// loop is idle, so the window shows at once even with hundreds of apps.
+// loop is idle, so the window shows at once even with hundreds of apps. The apps
+// that run now are read from the user manager when the page shows and after every
+// profile change: a running app that needs a restart for its profile says so.
 
 import Adw from 'gi://Adw';
 import type Gdk from 'gi://Gdk';
@@ -10,6 +12,7 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
+import {restartPending, resolvedProperties} from '../core/liveProperties.js';
 import type {ProfileSettings} from '../core/profileSettings.js';
 import {resolveProfile} from '../core/resolution.js';
 import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY} from '../settings/schema.js';
@@ -17,6 +20,7 @@ import {AppRow} from './appRow.js';
 import type {PanelSettings} from './panelSettings.js';
 import {listInstalledApps, type InstalledApp} from './installedApps.js';
 import {ProfileChoices} from './profileChoices.js';
+import {RunningUnitsReads, unitsByApp, type ReadRunningUnits} from './runningUnits.js';
 
 /** Rows built in the first go: about a screenful. */
 const FIRST_ROWS = 12;
@@ -41,11 +45,17 @@ export class ApplicationsPage extends Adw.PreferencesPage {
     #pendingIdle = 0;
     #afterPaintId = 0;
     #clock: Gdk.FrameClock | null = null;
+    #running = new Map<string, Readonly<Record<string, unknown>>[]>();
+    #reads: RunningUnitsReads;
 
-    constructor(settings: PanelSettings) {
+    constructor(settings: PanelSettings, readUnits: ReadRunningUnits) {
         // The mnemonic (Alt+A) switches pages from the keyboard.
         super({title: _('_Applications'), use_underline: true, icon_name: 'view-app-grid-symbolic', name: 'applications'});
         this.#settings = settings;
+        this.#reads = new RunningUnitsReads(readUnits, units => {
+            this.#running = unitsByApp(units);
+            this.#showRestartPending(this.#snapshot());
+        });
 
         const filters = new Adw.PreferencesGroup();
         this.searchEntry = new Gtk.SearchEntry({placeholder_text: _('Search apps'), margin_bottom: 6});
@@ -72,14 +82,32 @@ export class ApplicationsPage extends Adw.PreferencesPage {
         this.add(this.missingGroup);
 
         this.choices.update(settings);
-        this.connect('map', () => this.#loadAfterFirstFrame());
+        this.connect('map', () => {
+            this.#loadAfterFirstFrame();
+            this.#reads.readInBackground();
+        });
 
         settings.listen(key => {
             if (key === PROFILES_KEY || key === DEFAULT_PROFILE_KEY)
                 this.choices.update(settings);
-            if (key === PROFILES_KEY || key === DEFAULT_PROFILE_KEY || key === ASSIGNMENTS_KEY)
+            if (key === PROFILES_KEY || key === DEFAULT_PROFILE_KEY || key === ASSIGNMENTS_KEY) {
                 this.#syncAll();
+                this.#reads.readInBackground();
+            }
         });
+    }
+
+    /** Reads the running apps again and shows which need a restart. */
+    readRunning(): Promise<void> {
+        return this.#reads.read();
+    }
+
+    #showRestartPending(snapshot: ProfileSettings, rows: readonly AppRow[] = [...this.rows, ...this.missingRows]): void {
+        for (const row of rows) {
+            const units = this.#running.get(row.desktopId) ?? [];
+            row.showRestartPending(units.length === 0 ? []
+                : restartPending(resolvedProperties(resolveProfile(row.desktopId, snapshot, _)), units));
+        }
     }
 
     /** True once every installed app has its row. */
@@ -124,7 +152,7 @@ export class ApplicationsPage extends Adw.PreferencesPage {
     buildAll(): void {
         const apps = this.#load();
         this.#buildRows(apps.length);
-        this.stopLoading();
+        this.#stopBuilding();
     }
 
     #stopWaitingForPaint(): void {
@@ -134,8 +162,13 @@ export class ApplicationsPage extends Adw.PreferencesPage {
         this.#clock = null;
     }
 
-    /** Stops building rows; for a window that closes before they are all built. */
+    /** Stops building rows and reading the running apps; for a window that closes. */
     stopLoading(): void {
+        this.#reads.cancel();
+        this.#stopBuilding();
+    }
+
+    #stopBuilding(): void {
         this.#stopWaitingForPaint();
         if (this.#pendingIdle) {
             GLib.source_remove(this.#pendingIdle);
@@ -150,8 +183,9 @@ export class ApplicationsPage extends Adw.PreferencesPage {
     #buildRows(count: number): void {
         const apps = this.#apps ?? [];
         const snapshot = this.#snapshot();
-        const end = Math.min(apps.length, this.rows.length + count);
-        for (let i = this.rows.length; i < end; i++) {
+        const start = this.rows.length;
+        const end = Math.min(apps.length, start + count);
+        for (let i = start; i < end; i++) {
             const app = apps[i];
             const row = new AppRow(this.#settings, this.choices, app, app.desktopId);
             row.sync(snapshot.assignments);
@@ -159,6 +193,8 @@ export class ApplicationsPage extends Adw.PreferencesPage {
             this.rows.push(row);
             this.appsGroup.add(row);
         }
+        if (this.#running.size > 0)
+            this.#showRestartPending(snapshot, this.rows.slice(start));
     }
 
     #syncMissing(snapshot = this.#snapshot()): void {
@@ -189,6 +225,7 @@ export class ApplicationsPage extends Adw.PreferencesPage {
             row.visible = this.#matches(row, snapshot);
         }
         this.#syncMissing(snapshot);
+        this.#showRestartPending(snapshot);
     }
 
     #matches(row: AppRow, snapshot: ProfileSettings): boolean {

@@ -10,6 +10,7 @@ import {PanelSettings} from './panelSettings.js';
 import {GeneralPage} from './generalPage.js';
 import {readMachineInfo, type MachineInfo} from './machineInfo.js';
 import {ProfilesPage} from './profilesPage.js';
+import {readRunningUnits, type ReadRunningUnits} from './runningUnits.js';
 
 export interface Panel {
     readonly settings: PanelSettings;
@@ -18,13 +19,14 @@ export interface Panel {
     readonly general: GeneralPage;
 }
 
-export function fillPanel(window: Adw.PreferencesWindow, gsettings: Gio.Settings, machine: MachineInfo = readMachineInfo()): Panel {
+export function fillPanel(window: Adw.PreferencesWindow, gsettings: Gio.Settings, machine: MachineInfo = readMachineInfo(),
+    readUnits: ReadRunningUnits = readRunningUnits): Panel {
     const settings = new PanelSettings(gsettings);
     window.set_title(_('Confine'));
     window.set_default_size(720, 760);
     window.search_enabled = false;
-    const applications = new ApplicationsPage(settings);
-    const profiles = new ProfilesPage(settings, machine);
+    const applications = new ApplicationsPage(settings, readUnits);
+    const profiles = new ProfilesPage(settings, machine, readUnits);
     const general = new GeneralPage(settings);
     window.add(applications);
     window.add(profiles);

@@ -1,16 +1,21 @@
 // The editor of one profile, pushed as a subpage of the preferences window:
 // its name, every property of the catalogue grouped as the catalogue groups them,
-// the command it produces and the apps that use it.
+// the command it produces and the apps that use it. While it shows, the apps of the
+// profile that run now are read from the user manager, so that lowering MemoryMax
+// below what one of them uses says what the kernel will do about it.
 
 import Adw from 'gi://Adw';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import {gettext as _} from 'resource:///org/gnome/Shell/Extensions/js/extensions/prefs.js';
 
+import {known} from '../core/appUsage.js';
+import {memoryWarnings, type AppMemory} from '../core/memoryWarning.js';
 import {NAME_KEY, PROPERTIES, findProperty, type PropertyGroup, type PropertySpec} from '../core/properties.js';
 import {appsUsingProfile, checkProfileName} from '../core/profileSettings.js';
 import {userNamespacesAvailable} from '../core/machine.js';
-import {ASSIGNMENTS_KEY, PROFILES_KEY} from '../settings/schema.js';
+import {resolveProfile} from '../core/resolution.js';
+import {ASSIGNMENTS_KEY, DEFAULT_PROFILE_KEY, PROFILES_KEY} from '../settings/schema.js';
 import type {PanelSettings} from './panelSettings.js';
 import {ChoicePropertyRow} from './choicePropertyRow.js';
 import {CommandPreview, type PreviewApp} from './commandPreview.js';
@@ -18,6 +23,7 @@ import {findInstalledApp} from './installedApps.js';
 import type {MachineInfo} from './machineInfo.js';
 import {NumberPropertyRow} from './numberPropertyRow.js';
 import {ProfileCheckGroup} from './profileCheckGroup.js';
+import {RunningUnitsReads, type ReadRunningUnits, type RunningUnit} from './runningUnits.js';
 import type {PropertyContext, PropertyEditor} from './propertyStatus.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
 import {SwitchPropertyRow} from './switchPropertyRow.js';
@@ -76,12 +82,19 @@ export class ProfileEditor extends Adw.NavigationPage {
     #disconnect: () => void;
     #context: PropertyContext;
     #shownName = '';
+    #reads: RunningUnitsReads;
+    /** The memory each running unit of this profile's apps uses, as last read. */
+    #usage: AppMemory[] = [];
 
-    constructor(settings: PanelSettings, profileId: string, machine: MachineInfo) {
+    constructor(settings: PanelSettings, profileId: string, machine: MachineInfo, readUnits: ReadRunningUnits) {
         super({title: _('Profile'), tag: `profile-${profileId}`});
         this.profileId = profileId;
         this.#settings = settings;
-        this.#context = {settings, profileId, machine};
+        this.#reads = new RunningUnitsReads(readUnits, units => this.#showUsage(units));
+        this.#context = {
+            settings, profileId, machine,
+            warnings: (property, value) => property === 'MemoryMax' ? memoryWarnings(value, machine.memTotal, this.#usage, _) : [],
+        };
 
         const page = new Adw.PreferencesPage();
         const toolbar = new Adw.ToolbarView({content: asWidget(page)});
@@ -119,10 +132,35 @@ export class ProfileEditor extends Adw.NavigationPage {
         this.#disconnect = settings.listen(key => {
             if (key === PROFILES_KEY || key === ASSIGNMENTS_KEY)
                 this.refresh();
+            if (key === PROFILES_KEY || key === ASSIGNMENTS_KEY || key === DEFAULT_PROFILE_KEY)
+                this.#reads.readInBackground();
         });
         // Popped off the window's navigation stack: an editor is never shown twice.
-        this.connect('hidden', () => this.#disconnect());
+        this.connect('hidden', () => {
+            this.#disconnect();
+            this.#reads.cancel();
+        });
         this.refresh();
+        this.#reads.readInBackground();
+    }
+
+    /** Reads what the running apps of this profile use now and shows it against MemoryMax. */
+    readUsage(): Promise<void> {
+        return this.#reads.read();
+    }
+
+    #showUsage(units: readonly RunningUnit[]): void {
+        const snapshot = this.#settings.read();
+        this.#usage = units.flatMap(({desktopId, values}) => {
+            const resolution = resolveProfile(desktopId, snapshot, _);
+            const bytes = known(values.MemoryCurrent as number | bigint | null | undefined);
+            if (resolution.kind !== 'confined' || resolution.profile.id !== this.profileId || bytes === null)
+                return [];
+            return [{app: findInstalledApp(desktopId)?.name ?? desktopId, bytes}];
+        });
+        const entry = this.#settings.profile(this.profileId);
+        if (entry !== null)
+            this.editors.get('MemoryMax')?.load(entry.raw.MemoryMax);
     }
 
     refresh(): void {

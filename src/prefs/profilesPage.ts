@@ -14,6 +14,7 @@ import {findInstalledApp} from './installedApps.js';
 import type {MachineInfo} from './machineInfo.js';
 import type {ProfileEditor} from './profileEditor.js';
 import {ProfileRow} from './profileRow.js';
+import type {ReadRunningUnits} from './runningUnits.js';
 import {MANAGED_BY_ADMINISTRATOR} from './propertyText.js';
 import {format} from './text.js';
 import {asWidget} from './widget.js';
@@ -25,13 +26,15 @@ export class ProfilesPage extends Adw.PreferencesPage {
 
     #settings: PanelSettings;
     #machine: MachineInfo;
+    #readUnits: ReadRunningUnits;
     #list: {readonly group: Adw.PreferencesGroup; readonly addButton: Gtk.Button} | null = null;
     #rows: ProfileRow[] = [];
 
-    constructor(settings: PanelSettings, machine: MachineInfo) {
+    constructor(settings: PanelSettings, machine: MachineInfo, readUnits: ReadRunningUnits) {
         super({title: _('_Profiles'), use_underline: true, icon_name: 'view-list-symbolic', name: 'profiles'});
         this.#settings = settings;
         this.#machine = machine;
+        this.#readUnits = readUnits;
         addWhenShown(this, () => [this.group]);
         settings.listen(key => {
             if (this.#list && (key === PROFILES_KEY || key === ASSIGNMENTS_KEY || key === DEFAULT_PROFILE_KEY))
@@ -101,7 +104,7 @@ export class ProfilesPage extends Adw.PreferencesPage {
      */
     async openEditor(profileId: string): Promise<ProfileEditor> {
         const {ProfileEditor} = await import('./profileEditor.js');
-        const editor = new ProfileEditor(this.#settings, profileId, this.#machine);
+        const editor = new ProfileEditor(this.#settings, profileId, this.#machine, this.#readUnits);
         const window = this.get_root();
         if (window instanceof Adw.PreferencesWindow)
             window.push_subpage(editor);

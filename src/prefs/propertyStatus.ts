@@ -19,6 +19,8 @@ export interface PropertyContext {
     readonly settings: PanelSettings;
     readonly profileId: string;
     readonly machine: MachineInfo;
+    /** Warnings about a valid value that it is not an error to save (a running app above a new limit). */
+    readonly warnings?: (property: string, value: string) => readonly string[];
 }
 
 /** The row that edits one property of one profile, and what it knows. */
@@ -79,7 +81,8 @@ export class PropertyStatus {
         if (error !== null)
             lines.push(error);
         else if (stored.kind === 'valid')
-            lines.push(valueMeaning(this.#spec, stored.value, this.#context.machine));
+            lines.push(valueMeaning(this.#spec, stored.value, this.#context.machine),
+                ...this.#context.warnings?.(this.#spec.name, stored.value) ?? []);
         else
             lines.push(propertyHelp(this.#spec));
         const note = ineffectiveNote(this.#spec, this.#context.machine);

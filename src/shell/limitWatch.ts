@@ -15,7 +15,7 @@ import {formatBytes, known, profileOfDescription} from '../core/appUsage.js';
 import {LIMIT_PROPERTY, LimitEvents, limitNotice, parseEventCounts, type LimitKind} from '../core/limitEvents.js';
 import {
     MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled, listAppUnits, unitProperties, type RunningAppUnit,
-} from './appUnits.js';
+} from '../settings/appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
 import type {UserManager} from './userManager.js';
 

@@ -29,7 +29,7 @@ import {randomSuffix, unitName} from '../core/unitName.js';
 import type {Profile, PropertyValues} from '../core/validation.js';
 import {readProfileSettings} from '../settings/profileStore.js';
 import {PROFILE_SETTINGS_KEYS} from '../settings/schema.js';
-import {MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled, unitProperties} from './appUnits.js';
+import {MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled, unitProperties} from '../settings/appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
 import type {UserManager} from './userManager.js';
 

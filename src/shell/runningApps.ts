@@ -20,7 +20,7 @@ import {NO_CONFINEMENT, findAssignmentKey, profileName, withAssignment} from '..
 import {fill} from '../core/translate.js';
 import {readProfileSettings, writeProfileSettings} from '../settings/profileStore.js';
 import {ASSIGNMENTS_KEY, PROFILES_KEY} from '../settings/schema.js';
-import {isCancelled, listAppUnits, stopUnit, unitProperties, type RunningAppUnit} from './appUnits.js';
+import {isCancelled, listAppUnits, stopUnit, unitProperties, type RunningAppUnit} from '../settings/appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
 
 const REFRESH_MS = 1000;

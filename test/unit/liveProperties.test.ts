@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
 import {
-    cpuSetMask, liveChange, pendingSandbox, resolvedProperties, sameResources, sameSandbox, unitAssignment,
+    cpuSetMask, liveChange, pendingSandbox, resolvedProperties, restartPending, sameResources, sameSandbox, unitAssignment,
 } from '../../src/core/liveProperties.js';
 import {resolveProfile} from '../../src/core/resolution.js';
 import {UINT64_MAX} from '../../src/core/validation.js';
@@ -131,6 +131,22 @@ describe('pendingSandbox', () => {
             ProtectHome: 'no', ProtectSystem: 'full'}), []);
         assert.deepEqual(pendingSandbox(new Map(), {PrivateTmp: true, ProtectHome: 'tmpfs'}), ['PrivateTmp', 'ProtectHome']);
         assert.deepEqual(pendingSandbox(props({MemoryMax: '1G', PrivateNetwork: false}), {}), []);
+    });
+});
+
+describe('restartPending', () => {
+    test('names what any running unit of the app needs a restart for, once, in catalogue order', () => {
+        const desired = props({PrivateTmp: true, NoNewPrivileges: true});
+        const service = {NoNewPrivileges: true, PrivateTmp: true, PrivateNetwork: false, ProtectHome: 'no', ProtectSystem: 'no'};
+        assert.deepEqual(restartPending(desired, [service]), []);
+        assert.deepEqual(restartPending(desired, [service, {}]), ['NoNewPrivileges', 'PrivateTmp'], 'a scope of the app has neither');
+        assert.deepEqual(restartPending(props({PrivateTmp: true}), [service, {...service, NoNewPrivileges: false}]), ['NoNewPrivileges']);
+        assert.deepEqual(restartPending(new Map(), [service]), ['NoNewPrivileges', 'PrivateTmp'], 'moved to no confinement');
+    });
+
+    test('names nothing when the app does not run or its profile is missing or invalid', () => {
+        assert.deepEqual(restartPending(props({PrivateTmp: true}), []), []);
+        assert.deepEqual(restartPending(null, [{}]), []);
     });
 });
 

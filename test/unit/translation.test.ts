@@ -12,6 +12,7 @@ import ts from 'typescript';
 
 import {earlyEndReason, earlyExitMessage} from '../../src/core/earlyExit.js';
 import {desktopLaunchProblem} from '../../src/core/launchPlan.js';
+import {memoryWarnings} from '../../src/core/memoryWarning.js';
 import {PROPERTIES} from '../../src/core/properties.js';
 import {resolveProfile} from '../../src/core/resolution.js';
 import {foreignValues, foreignValuesFor, type StoredValue} from '../../src/core/storedValues.js';
@@ -109,6 +110,12 @@ describe('the core with a translator', () => {
         assertMarked(desktopLaunchProblem(hidden.profile, mark) ?? '');
     });
 
+    test('marks the profile editor\'s warning about apps above a new MemoryMax', () => {
+        const warnings = memoryWarnings('1M', null, [{app: 'Calculator', bytes: 2 ** 30}], mark);
+        assert.equal(warnings.length, 1);
+        warnings.forEach(assertMarked);
+    });
+
     test('keeps the English without a translator', () => {
         const check = checkValue('CPUWeight', 0);
         assert.ok(!check.ok);
@@ -152,6 +159,12 @@ describe('the shell\'s notifications', () => {
         for (const module of ['src/shell/launcher.ts', 'src/shell/notifier.ts', 'src/shell/confinedLaunch.ts',
             'src/shell/runtimeFiles.ts', 'src/core/launchFailure.ts', 'src/core/earlyExit.ts', 'src/shell/runningApps.ts',
             'src/shell/limitWatch.ts', 'src/shell/confinement.ts', 'src/core/limitEvents.ts', 'src/core/appUsage.ts'])
+            assert.deepEqual(untranslatedSentences(join(REPO, module)), [], module);
+    });
+
+    test('and the preferences\' lines about running apps are too', () => {
+        for (const module of ['src/core/memoryWarning.ts', 'src/prefs/appRow.ts', 'src/prefs/applicationsPage.ts',
+            'src/prefs/profileEditor.ts', 'src/prefs/runningUnits.ts'])
             assert.deepEqual(untranslatedSentences(join(REPO, module)), [], module);
     });
 

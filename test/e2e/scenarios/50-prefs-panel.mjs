@@ -3,11 +3,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import {
+    assertNoExceptions, cgroupOf, closeApp, confineUnitPattern, resetSettings, setProfiles, waitForWindow,
+} from '../support/launcher.mjs';
+
 export const title = 'preferences panel widgets write only valid settings (gjs, real Gtk/Adw)';
 export const timeoutMs = 240_000;
 
 const SOURCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prefs');
-const FILES = ['testing.js', 'environment.js', 'run.js', 'panel.test.js'];
+const FILES = ['testing.js', 'environment.js', 'run.js', 'panel.test.js', 'running.test.js'];
 const DEST = '/home/tester/confine-prefs-tests';
 
 /** Copies the gjs tests in and returns the environment gjs needs to load gnome-shell's prefs code. */
@@ -33,6 +37,10 @@ export async function runGjs(ctx, env, filter = '') {
     ctx.assert.ok(passed > 0, 'no gjs test ran');
     return r.stdout;
 }
+
+const CALCULATOR = 'org.gnome.Calculator.desktop';
+/** test/prefs/running.test.js edits this profile of the running Calculator. */
+const RUNNING_PROFILE = "'running': {'name': <'E2E running'>, 'MemoryMax': <'250M'>, 'NoNewPrivileges': <true>}";
 
 const LOCK_DB = '/etc/dconf/db/confine-test';
 const LOCKS = ['profiles', 'default-profile'].map(key => `/org/gnome/shell/extensions/confine/${key}`);
@@ -72,6 +80,26 @@ export const tests = [
                 await ctx.rootShOk(`rm -rf ${LOCK_DB} ${LOCK_DB}.d /etc/dconf/profile/user && ` +
                     '(test ! -e /etc/dconf/profile/user.confine-test-saved || mv /etc/dconf/profile/user.confine-test-saved /etc/dconf/profile/user) && dconf update');
             }
+        },
+    },
+    {
+        name: 'a running confined app: "restart to apply" on its row, a warning when MemoryMax drops below its use (real user manager)',
+        fn: async ctx => {
+            const cursor = await ctx.journalCursor();
+            const env = await installPrefsTests(ctx);
+            await ctx.hideOverview();
+            await setProfiles(ctx, { profiles: [RUNNING_PROFILE], assignments: { [CALCULATOR]: 'running' } });
+            await ctx.evalJs(`imports.gi.Shell.AppSystem.get_default().lookup_app('${CALCULATOR}').activate(); true`);
+            try {
+                const window = await waitForWindow(ctx, CALCULATOR);
+                const unit = confineUnitPattern(CALCULATOR, 'service').exec(await cgroupOf(ctx, window.pid))?.[1];
+                ctx.assert.ok(unit, 'the Calculator runs in the service Confine started for its NoNewPrivileges');
+                await runGjs(ctx, `${env} CONFINE_PREFS_TEST_RUNNING=${ctx.shellQuote(unit)}`);
+            } finally {
+                await closeApp(ctx, CALCULATOR);
+                await resetSettings(ctx);
+            }
+            await assertNoExceptions(ctx, cursor);
         },
     },
 ];

@@ -1,6 +1,8 @@
-// The running app units of the user manager and their properties, over the shell's
-// session connection. Only method calls go over it (no signal subscription), each
-// asynchronous, with a timeout and a cancellable, so the shell never waits for systemd.
+// The running app units of the user manager and their properties, read by the shell
+// (the running-apps menu, the limit notifications, other launches) and by the
+// preferences (what a running app still lacks of its profile). Only method calls
+// (no signal subscription), each asynchronous, with a timeout and a cancellable, so
+// neither process ever waits for systemd.
 
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
