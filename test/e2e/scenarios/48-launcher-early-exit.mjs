@@ -96,9 +96,7 @@ export const tests = [
     // Issue 12, item 7: a launch's copy of the desktop entry goes once the launch no longer
     // needs it: after the app's first seconds (the early-exit window), while the app runs on.
     // The app can still read it as it starts, through GIO_LAUNCHED_DESKTOP_FILE.
-    // Only the scope: in a sandbox service the reader started (the manager logged it) but
-    // never wrote its records on 48, 50 and 51, for a reason not found yet.
-    ...[['limits', 'scope']].map(([profile, type]) => ({
+    ...[['limits', 'scope'], ['sandbox', 'service']].map(([profile, type]) => ({
         name: `a launch's desktop-entry copy is readable by the starting app and removed after, ${type}`,
         fn: async ctx => {
             await ctx.writeFile(ENTRY_READER, ENTRY_READER_SCRIPT, {mode: 0o755});
@@ -137,12 +135,6 @@ export const tests = [
     {
         name: 'disable removes the desktop-entry copies in $XDG_RUNTIME_DIR/confine',
         fn: async ctx => {
-            // A known failure, not a pass: since the merge of 2026-12-02 this launch's app never
-            // writes its records ("the app to start" times out on 48, 50 and 51, right after the
-            // scope copy test of the same app passed); the cause is not found yet. Said as a skip
-            // in every run; CONFINE_E2E_KNOWN_BUGS=1 runs it.
-            if (process.env.CONFINE_E2E_KNOWN_BUGS !== '1')
-                return ctx.skip('KNOWN BUG: the reading app of this test does not start after the merge of 2026-12-02');
             await ctx.writeFile(ENTRY_READER, ENTRY_READER_SCRIPT, {mode: 0o755});
             await ctx.sh('rm -rf ~/records');
             await writeDesktopFile(ctx, READING_APP, ['Name=Confine Entry Reader', `Exec=${ENTRY_READER} disable`]);

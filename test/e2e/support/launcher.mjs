@@ -157,12 +157,25 @@ export async function installRecorder(ctx) {
     await ctx.sh('rm -rf ~/records');
 }
 
+/**
+ * Writes a desktop file and waits until the shell launches with what was written. A
+ * desktop id the shell knows already keeps its old entry for about 5 s: GNOME Shell's
+ * app cache reloads only after GIO's change notices have paused that long (ShellAppCache),
+ * and Confine's copy of the entry is renewed with it (installed-changed).
+ */
 export async function writeDesktopFile(ctx, desktopId, lines) {
-    await ctx.writeFile(`${ctx.home}/.local/share/applications/${desktopId}`,
-        ['[Desktop Entry]', 'Type=Application', ...lines, ''].join('\n'));
-    await ctx.waitFor(() => ctx.evalJs(
-        `!!imports.gi.Shell.AppSystem.get_default().lookup_app(${JSON.stringify(desktopId)})`),
-    30_000, `the shell to see ${desktopId}`);
+    const contents = ['[Desktop Entry]', 'Type=Application', ...lines, ''].join('\n');
+    await ctx.writeFile(`${ctx.home}/.local/share/applications/${desktopId}`, contents);
+    await ctx.waitFor(() => ctx.evalJs(`(() => {
+        const {GLib, Shell} = imports.gi;
+        const info = Shell.AppSystem.get_default().lookup_app(${JSON.stringify(desktopId)})?.get_app_info();
+        if (!info)
+            return false;
+        const written = new GLib.KeyFile();
+        written.load_from_bytes(new GLib.Bytes(new TextEncoder().encode(${JSON.stringify(contents)})), GLib.KeyFileFlags.NONE);
+        const [keys] = written.get_keys('Desktop Entry');
+        return keys.every(key => info.get_string(key) === written.get_string('Desktop Entry', key));
+    })()`), 30_000, `the shell to see ${desktopId} as written`);
 }
 
 /** Calls a Shell.App method the way the shell's own UI does, through Eval. */
