@@ -15,7 +15,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
 import {unitObjectPath} from '../core/unitName.js';
-import {MANAGER_INTERFACE, SYSTEMD_NAME, SYSTEMD_PATH, callSystemd} from './appUnits.js';
+import {MANAGER_INTERFACE, SYSTEMD_NAME, SYSTEMD_PATH, callSystemd} from '../settings/appUnits.js';
 
 /** How a unit's start job ended: "done" is success; anything else is systemd's reason. */
 export type JobResult = string;
