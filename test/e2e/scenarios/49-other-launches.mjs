@@ -198,6 +198,34 @@ export const tests = [
             await assertNoExceptions(ctx, cursor);
         },
     },
+    // Any query of a unit that is gone loads it again (UnitNew); Confine looking at it then
+    // loaded it once more after its next removal, round and round (bench 93: 35 loads a
+    // second per stopped scope, the user manager busy, systemd-run clients stuck).
+    {
+        name: 'a stopped app scope loaded again by a query is left alone: no load loop',
+        fn: async ctx => {
+            const cursor = await ctx.journalCursor();
+            await setProfiles(ctx, { profiles: [OTHER_PROFILE], assignments: { [CALCULATOR]: 'other' } });
+            const unit = `app-gnome-org.gnome.Calculator-${90000 + Date.now() % 9999}.scope`;
+            await ctx.shOk(`(systemd-run --user --quiet --collect --scope --unit=${unit} sleep 600 >/dev/null 2>&1 &)`);
+            await ctx.waitFor(async () => (await ctx.systemctlShow(unit, ['MemoryMax'])).MemoryMax === OTHER_EXPECTED.MemoryMax,
+                5_000, `${unit} to get the profile's MemoryMax`);
+            await ctx.shOk(`systemctl --user stop ${unit}`);
+            await ctx.waitFor(async () => (await ctx.sh(`systemctl --user list-units --all --no-legend ${unit} | grep -q .`)).code !== 0,
+                10_000, `${unit} to be unloaded`);
+            // One look of our own loads it again; then count the loads for 3 s.
+            const out = await ctx.shOk(`timeout 4 busctl --user monitor --match "type='signal',member='UnitNew'" > /tmp/unit-new.txt 2>/dev/null &
+                sleep 0.5; systemctl --user show -p ActiveState --value ${unit}; sleep 3.5; grep -c ${ctx.shellQuote(`"${unit}"`)} /tmp/unit-new.txt || true`);
+            const [state, loads] = out.trim().split('\n');
+            ctx.log(`${unit} after its stop: ${state}; loaded ${loads} times in 3.5 s after one query`);
+            ctx.assert.equal(state, 'inactive');
+            ctx.assert.ok(Number(loads) <= 1, `only the query loads the stopped scope (${loads} loads)`);
+            const dropIns = (await ctx.sh(`ls /run/user/1000/systemd/user.control/${unit}.d 2>/dev/null`)).stdout.trim();
+            ctx.log(`drop-ins left of ${unit}: ${dropIns.replace(/\n/g, ' ') || 'none'}`);
+            await resetSettings(ctx);
+            await assertNoExceptions(ctx, cursor);
+        },
+    },
     {
         name: 'gsettings edits reach running units within 1 s: changed, removed, no confinement',
         fn: async ctx => {
