@@ -41,10 +41,13 @@ interface WatchedUnit {
     readonly monitors: Gio.FileMonitor[];
     /** Settles once the unit's description and properties were read (or could not be). */
     ready: Promise<void>;
+    /** Ends the subscription to the unit's PropertiesChanged. */
+    unsubscribe: () => void;
 }
 
 export class LimitWatch {
     readonly #host: LimitHost;
+    readonly #userManager: UserManager;
     readonly #cancellable = new Gio.Cancellable();
     #connection: Gio.DBusConnection | null = null;
     readonly #unsubscribe: (() => void)[];
@@ -52,6 +55,7 @@ export class LimitWatch {
 
     constructor(userManager: UserManager, host: LimitHost) {
         this.#host = host;
+        this.#userManager = userManager;
         this.#unsubscribe = [
             userManager.subscribe(MANAGER_INTERFACE, 'JobRemoved', (_path, parameters) => {
                 const [, , name, result] = parameters.deepUnpack() as [number, string, string, string];
@@ -62,8 +66,6 @@ export class LimitWatch {
                 const [name] = parameters.deepUnpack() as [string, string];
                 this.#unwatch(name);
             }),
-            userManager.subscribe('org.freedesktop.DBus.Properties', 'PropertiesChanged',
-                (path, parameters) => this.#propertiesChanged(path, parameters)),
             userManager.onOpened(connection => this.#catchUp(connection)),
         ];
         userManager.connection().then(connection => {
@@ -131,7 +133,12 @@ export class LimitWatch {
     #add(unit: RunningAppUnit, fresh: boolean): WatchedUnit {
         const watch: WatchedUnit = {
             unit, properties: {}, events: new LimitEvents({fresh, startMs: nowMs()}), monitors: [], ready: Promise.resolve(),
+            unsubscribe: () => {},
         };
+        // Per unit: the bus then brings none of the many PropertiesChanged of other units
+        // (bench 93: each unit that starts sends several).
+        watch.unsubscribe = this.#userManager.subscribe('org.freedesktop.DBus.Properties', 'PropertiesChanged',
+            (_path, parameters) => this.#propertiesChanged(watch, parameters), unit.path);
         this.#watched.set(unit.name, watch);
         return watch;
     }
@@ -195,10 +202,7 @@ export class LimitWatch {
         return true;
     }
 
-    #propertiesChanged(path: string, parameters: GLib.Variant): void {
-        const watch = [...this.#watched.values()].find(candidate => candidate.unit.path === path);
-        if (!watch)
-            return;
+    #propertiesChanged(watch: WatchedUnit, parameters: GLib.Variant): void {
         const [, changed] = parameters.deepUnpack() as [string, Record<string, GLib.Variant>];
         const result = changed.Result?.deepUnpack();
         if (typeof result === 'string')
@@ -231,6 +235,7 @@ export class LimitWatch {
         if (!watch)
             return;
         this.#watched.delete(name);
+        watch.unsubscribe();
         watch.monitors.forEach(monitor => monitor.cancel());
     }
 

@@ -28,6 +28,8 @@ export type SignalHandler = (path: string, parameters: GLib.Variant) => void;
 interface StandingSubscription {
     readonly iface: string;
     readonly member: string;
+    /** One object's signals only, or null for those of every object. */
+    readonly path: string | null;
     readonly handler: SignalHandler;
     /** Its id on the current connection, 0 while there is none. */
     id: number;
@@ -71,12 +73,12 @@ export class UserManager {
     }
 
     /**
-     * Calls `handler` with every `member` signal of the manager's `iface` (any object
-     * path) until the returned function is called, across reconnections. Signals sent
+     * Calls `handler` with every `member` signal of the manager's `iface` (of the object
+     * at `path`, or of any) until the returned function is called, across reconnections. Signals sent
      * while no connection was open are lost: `onOpened` tells when to catch up.
      */
-    subscribe(iface: string, member: string, handler: SignalHandler): () => void {
-        const subscription: StandingSubscription = {iface, member, handler, id: 0};
+    subscribe(iface: string, member: string, handler: SignalHandler, path: string | null = null): () => void {
+        const subscription: StandingSubscription = {iface, member, path, handler, id: 0};
         this.#subscriptions.add(subscription);
         if (this.#connection)
             this.#subscribeOn(this.#connection, subscription);
@@ -279,7 +281,7 @@ export class UserManager {
 
     #subscribeOn(connection: Gio.DBusConnection, subscription: StandingSubscription): void {
         subscription.id = connection.signal_subscribe(SYSTEMD_NAME, subscription.iface, subscription.member,
-            null, null, Gio.DBusSignalFlags.NONE,
+            subscription.path, null, Gio.DBusSignalFlags.NONE,
             (_connection, _sender, path, _interface, _signal, parameters) => subscription.handler(path, parameters));
     }
 
