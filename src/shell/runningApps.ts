@@ -201,6 +201,13 @@ export class RunningAppsIndicator extends PanelMenu.Button {
     override destroy(): void {
         this.#setOpen(false);
         this.#host.settings.disconnectObject(this);
+        const menu = this.menu as PopupMenu.PopupMenu;
+        menu.close();
+        // A menu opened since the last frame is still queued for layout on the stage, which
+        // holds it past its destruction and then lays it out: the shell's BoxPointer logs
+        // "this.bin is undefined" (GNOME 48, 50; e2e 47 opens and disables in one go).
+        // Unrealized while still on the stage, it leaves that queue.
+        menu.actor.unrealize();
         super.destroy();
     }
 
