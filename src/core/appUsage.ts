@@ -1,20 +1,32 @@
-// What the running-apps menu shows for a unit: its usage against its limits, read from
-// the user manager's unit properties. systemd reports "no value" as the uint64 maximum
-// (and a unit without the memory controller, as in a container, has no MemoryCurrent at
-// all): such values are unknown, never 0 or NaN.
+// What the running-apps menu shows for a unit: its usage against its limits, named as
+// the user manager's unit properties. The limits come from those properties; the
+// counters from the unit's cgroup files, which are what systemd itself reads for them.
+// systemd reports "no value" as the uint64 maximum (and a unit without the memory
+// controller, as in a container, has no MemoryCurrent at all, nor a memory.current
+// file): such values are unknown, never 0 or NaN.
 
 import {fill, untranslated, type Translate} from './translate.js';
 
+/** The limits the menu shows: unit properties that only change when someone sets them. */
+export const LIMIT_PROPERTIES = ['MemoryMax', 'MemoryHigh', 'CPUQuotaPerSecUSec', 'TasksMax'] as const;
+
+/**
+ * The counters the menu shows, each with the file of the unit's cgroup (cgroup v2) it
+ * is read from, as systemd reads it for the property of the same name.
+ */
+export const COUNTER_FILES = {MemoryCurrent: 'memory.current', CPUUsageNSec: 'cpu.stat', TasksCurrent: 'pids.current'} as const;
+
+export type CounterProperty = keyof typeof COUNTER_FILES;
+
 /** The unit properties the menu reads, as D-Bus returns them (uint64, so possibly imprecise). */
-export const USAGE_PROPERTIES = [
-    'MemoryCurrent', 'CPUUsageNSec', 'TasksCurrent', 'MemoryMax', 'MemoryHigh', 'CPUQuotaPerSecUSec', 'TasksMax',
-] as const;
+export const USAGE_PROPERTIES = [...Object.keys(COUNTER_FILES) as CounterProperty[], ...LIMIT_PROPERTIES] as const;
 
 export type UsageProperty = typeof USAGE_PROPERTIES[number];
 
 /** One reading of a unit's properties, with the monotonic time (µs) it was taken at. */
 export interface UsageSample {
-    readonly values: Readonly<Partial<Record<UsageProperty, number | bigint>>>;
+    /** null (or absent): the value is unknown. */
+    readonly values: Readonly<Partial<Record<UsageProperty, number | bigint | null>>>;
     readonly timeUs: number;
 }
 
@@ -27,6 +39,44 @@ export function known(value: number | bigint | undefined | null): number | null 
         return null;
     const number = Number(value);
     return Number.isFinite(number) && number >= 0 && number < UNSET_FROM ? number : null;
+}
+
+/**
+ * A counter from the text of its cgroup file: memory.current and pids.current hold one
+ * number, cpu.stat has "usage_usec N" (systemd's CPUUsageNSec is N µs in ns). Null when
+ * the text holds no such number.
+ */
+export function counterOfFile(property: CounterProperty, text: string): number | null {
+    const match = property === 'CPUUsageNSec' ? /^usage_usec (\d+)$/m.exec(text) : /^(\d+)\n?$/.exec(text);
+    if (!match)
+        return null;
+    const value = Number(match[1]);
+    return property === 'CPUUsageNSec' ? value * 1000 : value;
+}
+
+/** Where a unit's counters come from until its properties are read again. */
+export interface CounterSources {
+    /** The counters to read from the cgroup's files: those whose file is there. */
+    readonly files: readonly CounterProperty[];
+    /**
+     * The user manager has a counter whose file is missing: the files are not the ones
+     * it reads (another cgroup layout), so it is asked for the counters each refresh.
+     */
+    readonly fromManager: boolean;
+}
+
+/**
+ * Compares what the user manager and the cgroup's files said at the same time. A file
+ * that is missing where the manager has no value either (no such controller: memory in a
+ * container, everything on a cgroup v1 host) is not read again: its counter is unknown.
+ */
+export function counterSources(manager: Readonly<Record<string, unknown>>,
+    files: Readonly<Partial<Record<CounterProperty, number | null>>>): CounterSources {
+    const counters = Object.keys(COUNTER_FILES) as CounterProperty[];
+    return {
+        files: counters.filter(counter => files[counter] !== null && files[counter] !== undefined),
+        fromManager: counters.some(counter => (files[counter] ?? null) === null && known(manager[counter] as number | undefined) !== null),
+    };
 }
 
 /** CPU use between two samples in percent of one CPU, or null when it cannot be told. */

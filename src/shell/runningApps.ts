@@ -1,6 +1,8 @@
 // The top-bar menu of running apps: each app unit under app.slice with its memory,
-// CPU and tasks against the limits of its unit, confined apps first. It reads the user
-// manager only while the menu is open, once a second; closed, it costs nothing.
+// CPU and tasks against the limits of its unit, confined apps first. It reads only while
+// the menu is open, once a second (the list of units from the user manager, the figures
+// as UnitUsage reads them); closed, it costs nothing. A refresh changes only what changed:
+// rows stay, and are created, sorted and removed only as units come and go.
 
 import Clutter from 'gi://Clutter';
 import Gio from 'gi://Gio';
@@ -14,14 +16,15 @@ import {gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js'
 import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 
 import {
-    USAGE_PROPERTIES, compareListedUnits, cpuPercent, known, profileOfDescription, usageRow, type Measure, type UsageSample,
+    compareListedUnits, cpuPercent, known, profileOfDescription, usageRow, type Measure, type UsageSample,
 } from '../core/appUsage.js';
 import {NO_CONFINEMENT, findAssignmentKey, profileName, withAssignment} from '../core/profileSettings.js';
 import {fill} from '../core/translate.js';
 import {readProfileSettings, writeProfileSettings} from '../settings/profileStore.js';
 import {ASSIGNMENTS_KEY, PROFILES_KEY} from '../settings/schema.js';
-import {isCancelled, listAppUnits, stopUnit, unitProperties, type RunningAppUnit} from '../settings/appUnits.js';
+import {isCancelled, listAppUnits, stopUnit, type RunningAppUnit} from '../settings/appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
+import {UnitUsage} from './unitUsage.js';
 
 const REFRESH_MS = 1000;
 
@@ -55,10 +58,13 @@ class MeasureLine extends St.BoxLayout {
     }
 
     display(measure: Measure): void {
-        this.#value.text = measure.text;
-        this.#bar.visible = measure.level !== null;
-        if (measure.level !== null)
-            this.#bar.value = Math.min(1, measure.level);
+        if (this.#value.text !== measure.text)
+            this.#value.text = measure.text;
+        const level = measure.level === null ? null : Math.min(1, measure.level);
+        if (this.#bar.visible !== (level !== null))
+            this.#bar.visible = level !== null;
+        if (level !== null && this.#bar.value !== level)
+            this.#bar.value = level;
     }
 
     get text(): string {
@@ -77,6 +83,7 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
     readonly profile: string | null;
     #caption: St.Label;
     readonly #profileText: string;
+    #pending = '';
     readonly memory = new MeasureLine(_('Memory'));
     readonly cpu = new MeasureLine(_('CPU'));
     readonly tasks = new MeasureLine(_('Tasks'));
@@ -118,6 +125,10 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
 
     /** Sandbox options of the app's profile that the running unit lacks: they need a restart. */
     showPending(options: readonly string[]): void {
+        const pending = options.join(', ');
+        if (pending === this.#pending)
+            return;
+        this.#pending = pending;
         this.#caption.text = options.length === 0
             ? this.#profileText
             : fill(_('{profile} · restart to apply {options}'), {profile: this.#profileText, options: options.join(', ')});
@@ -136,8 +147,7 @@ class AppUnitMenuItem extends PopupMenu.PopupSubMenuMenuItem {
         this.#sample = null;
     }
 
-    update(values: Record<string, unknown>, timeUs: number): void {
-        const sample: UsageSample = {values: values as UsageSample['values'], timeUs};
+    update(sample: UsageSample): void {
         const row = usageRow(this.#sample, sample, _);
         this.#latest = {memoryCurrent: known(sample.values.MemoryCurrent), cpuPercent: cpuPercent(this.#sample, sample)};
         this.#sample = sample;
@@ -164,6 +174,7 @@ export class RunningAppsIndicator extends PanelMenu.Button {
     #section!: PopupMenu.PopupMenuSection;
     #empty!: PopupMenu.PopupMenuItem;
     #items = new Map<string, AppUnitMenuItem>();
+    #usage!: UnitUsage;
     #refreshId = 0;
     #refreshing = false;
     #cancellable: Gio.Cancellable | null = null;
@@ -172,6 +183,7 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         super(0.5, _('Confine: running apps'));
         this.#host = host;
         this.#connection = Gio.DBus.session;
+        this.#usage = new UnitUsage(this.#connection);
         this.add_child(new St.Icon({icon_name: 'security-medium-symbolic', style_class: 'system-status-icon'}));
         const menu = this.menu as PopupMenu.PopupMenu;
         menu.addMenuItem(new PopupMenu.PopupMenuItem(_('Running apps'), {reactive: false, style_class: 'confine-title'}));
@@ -189,6 +201,13 @@ export class RunningAppsIndicator extends PanelMenu.Button {
     override destroy(): void {
         this.#setOpen(false);
         this.#host.settings.disconnectObject(this);
+        const menu = this.menu as PopupMenu.PopupMenu;
+        menu.close();
+        // A menu opened since the last frame is still queued for layout on the stage, which
+        // holds it past its destruction and then lays it out: the shell's BoxPointer logs
+        // "this.bin is undefined" (GNOME 48, 50; e2e 47 opens and disables in one go).
+        // Unrealized while still on the stage, it leaves that queue.
+        menu.actor.unrealize();
         super.destroy();
     }
 
@@ -206,6 +225,8 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         this.#cancellable = null;
         if (!open) {
             this.#items.forEach(item => item.forgetSample());
+            // Opened again, the menu asks the user manager for the limits again.
+            this.#usage.keepOnly(new Set());
             return;
         }
         this.#cancellable = new Gio.Cancellable();
@@ -234,7 +255,7 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         const units = await listAppUnits(this.#connection, cancellable);
         const readings = await Promise.all(units.map(async unit => {
             try {
-                return {unit, values: await unitProperties(this.#connection, unit, USAGE_PROPERTIES, cancellable)};
+                return {unit, sample: await this.#usage.read(unit, cancellable)};
             } catch (error) {
                 // A unit that ended between the list and this call has nothing to show.
                 if (isCancelled(error))
@@ -244,14 +265,18 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         }));
         if (cancellable.is_cancelled())
             return;
-        const timeUs = GLib.get_monotonic_time();
         const present = new Set<string>();
+        let added = false;
         for (const reading of readings) {
             if (!reading)
                 continue;
             present.add(reading.unit.name);
-            const item = this.#itemOf(reading.unit);
-            item.update(reading.values, timeUs);
+            let item = this.#items.get(reading.unit.name);
+            if (!item) {
+                item = this.#addItem(reading.unit);
+                added = true;
+            }
+            item.update(reading.sample);
             item.showPending(this.#host.restartPending(reading.unit.name));
         }
         for (const [name, item] of this.#items) {
@@ -260,17 +285,18 @@ export class RunningAppsIndicator extends PanelMenu.Button {
                 this.#items.delete(name);
             }
         }
-        this.#order();
+        this.#usage.keepOnly(present);
+        // What a row is sorted by never changes: only a new row needs a place.
+        if (added)
+            this.#order();
+        this.#empty.visible = this.#items.size === 0;
     }
 
-    #itemOf(unit: RunningAppUnit): AppUnitMenuItem {
-        let item = this.#items.get(unit.name);
-        if (!item) {
-            item = new AppUnitMenuItem(unit, Shell.AppSystem.get_default().lookup_app(unit.desktopId));
-            this.#items.set(unit.name, item);
-            this.#section.addMenuItem(item);
-            this.#fillSubmenu(item);
-        }
+    #addItem(unit: RunningAppUnit): AppUnitMenuItem {
+        const item = new AppUnitMenuItem(unit, Shell.AppSystem.get_default().lookup_app(unit.desktopId));
+        this.#items.set(unit.name, item);
+        this.#section.addMenuItem(item);
+        this.#fillSubmenu(item);
         return item;
     }
 
@@ -279,7 +305,6 @@ export class RunningAppsIndicator extends PanelMenu.Button {
             {name: a.unit.name, confined: a.unit.confined, label: a.appName},
             {name: b.unit.name, confined: b.unit.confined, label: b.appName}));
         sorted.forEach((item, index) => this.#section.moveMenuItem(item, index));
-        this.#empty.visible = sorted.length === 0;
     }
 
     #fillSubmenu(item: AppUnitMenuItem): void {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
 import {
-    MEASURING, UNKNOWN, compareListedUnits, cpuPercent, formatBytes, known, profileOfDescription, usageRow, type UsageSample,
+    COUNTER_FILES, LIMIT_PROPERTIES, MEASURING, UNKNOWN, USAGE_PROPERTIES, compareListedUnits, counterOfFile, counterSources,
+    cpuPercent, formatBytes, known, profileOfDescription, usageRow, type UsageSample,
 } from '../../src/core/appUsage.js';
 
 const UINT64_MAX = 18446744073709551615n;
@@ -45,6 +46,54 @@ describe('cpuPercent', () => {
         assert.equal(cpuPercent(sample({}, 1e6), b), null);
         assert.equal(cpuPercent(sample({CPUUsageNSec: 1e9}, 2e6), b), null);
         assert.equal(cpuPercent(sample({CPUUsageNSec: 3e9}, 1e6), b), null);
+    });
+});
+
+describe('counterOfFile', () => {
+    test('reads memory.current and pids.current as the one number they hold', () => {
+        assert.equal(counterOfFile('MemoryCurrent', '314572800\n'), 314572800);
+        assert.equal(counterOfFile('TasksCurrent', '7\n'), 7);
+        assert.equal(counterOfFile('TasksCurrent', '0'), 0);
+    });
+
+    test('reads usage_usec of cpu.stat in nanoseconds, as systemd gives CPUUsageNSec', () => {
+        const cpuStat = 'usage_usec 1234567\nuser_usec 1000000\nsystem_usec 234567\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0\n';
+        assert.equal(counterOfFile('CPUUsageNSec', cpuStat), 1_234_567_000);
+        // The other *_usec keys are no CPU total.
+        assert.equal(counterOfFile('CPUUsageNSec', 'user_usec 5\nsystem_usec 6\n'), null);
+    });
+
+    test('a file without its number gives no value, never 0 or NaN', () => {
+        assert.equal(counterOfFile('MemoryCurrent', ''), null);
+        assert.equal(counterOfFile('MemoryCurrent', 'max\n'), null);
+        assert.equal(counterOfFile('TasksCurrent', '12 tasks\n'), null);
+        assert.equal(counterOfFile('CPUUsageNSec', ''), null);
+    });
+
+    test('every counter the menu shows has its file, and the limits come from the user manager', () => {
+        assert.deepEqual(Object.values(COUNTER_FILES), ['memory.current', 'cpu.stat', 'pids.current']);
+        assert.deepEqual([...USAGE_PROPERTIES].sort(), [...Object.keys(COUNTER_FILES), ...LIMIT_PROPERTIES].sort());
+    });
+});
+
+describe('counterSources', () => {
+    const ALL = {MemoryCurrent: 300 * MiB, CPUUsageNSec: 5e9, TasksCurrent: 7};
+
+    test('reads every counter from its file when the files are there', () => {
+        assert.deepEqual(counterSources(ALL, ALL), {files: ['MemoryCurrent', 'CPUUsageNSec', 'TasksCurrent'], fromManager: false});
+    });
+
+    test('a file missing where the manager has no value either is not read again: no such controller', () => {
+        // A container without the memory controller.
+        assert.deepEqual(counterSources({MemoryCurrent: UINT64_MAX, CPUUsageNSec: 5e9, TasksCurrent: 7},
+            {MemoryCurrent: null, CPUUsageNSec: 5e9, TasksCurrent: 7}), {files: ['CPUUsageNSec', 'TasksCurrent'], fromManager: false});
+        // A cgroup v1 host: the manager has none of them, and there are no such files.
+        assert.deepEqual(counterSources({MemoryCurrent: null, CPUUsageNSec: null, TasksCurrent: null}, {}), {files: [], fromManager: false});
+    });
+
+    test('the manager knowing a counter whose file is missing makes it the source: the files are not the ones it reads', () => {
+        assert.equal(counterSources(ALL, {MemoryCurrent: null, CPUUsageNSec: null, TasksCurrent: null}).fromManager, true);
+        assert.equal(counterSources(ALL, {...ALL, TasksCurrent: null}).fromManager, true);
     });
 });
 

@@ -228,6 +228,10 @@ export const tests = [
             ctx.assert.equal(await listCallsWithin(ctx, 3000), 0, 'no refresh runs after disable');
             await setEnabled(ctx, true);
             await assertNoExceptions(ctx, cursor);
+            // Destroyed with its menu open, the indicator's menu must not be laid out afterwards
+            // (the shell's BoxPointer then logs "this.bin is undefined", outside the extension's code).
+            const disposed = (await ctx.journal({ cursor })).split('\n').filter(line => /this\.bin is undefined|BoxPointer.*already disposed/.test(line));
+            ctx.assert.deepEqual(disposed.slice(0, 3), [], 'no disposed menu is laid out after disable');
         },
     },
 ];
