@@ -24,6 +24,10 @@ const SERVICE = new RegExp(`^app-(?:(${SEGMENT})-)?(${SEGMENT})(?:@([^@/]*))?\\.
 
 /** Undoes systemd's and gnome-desktop's \xNN escaping; null when the bytes are not UTF-8. */
 export function unescapeUnitSegment(segment: string): string | null {
+    // Most names have no escapes; this runs for every unit event and every menu refresh.
+    if (!segment.includes('\\'))
+        return segment;
+    const encoder = new TextEncoder();
     const bytes: number[] = [];
     for (let i = 0; i < segment.length; i++) {
         const escape = /^\\x([0-9a-fA-F]{2})/.exec(segment.slice(i, i + 4));
@@ -31,7 +35,7 @@ export function unescapeUnitSegment(segment: string): string | null {
             bytes.push(parseInt(escape[1]!, 16));
             i += 3;
         } else {
-            bytes.push(...new TextEncoder().encode(segment[i]));
+            bytes.push(...encoder.encode(segment[i]));
         }
     }
     try {

@@ -24,9 +24,9 @@ export class Confinement {
     #limitWatch: LimitWatch | null = null;
     #otherLaunches: OtherLaunches | null = null;
 
-    constructor(extension: Extension) {
+    constructor(extension: Extension, settings: Gio.Settings) {
         this.#extension = extension;
-        this.#settings = extension.getSettings();
+        this.#settings = settings;
         this.#launcher = new Launcher(this.#settings, this.#notifier, this.#userManager);
         this.#settings.connectObject(
             `changed::${SHOW_INDICATOR_KEY}`, () => this.#syncIndicator(),
