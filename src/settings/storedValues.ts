@@ -116,7 +116,13 @@ export class StoredSettings {
     #startReading(): void {
         const generation = ++this.#generation;
         this.#latest = null;
-        this.#reading = this.#read().then(values => {
+        // One dump at a time: a change made while one runs is read when it is done, and of
+        // several such changes only the last one reads. A burst of writes (a script, a
+        // preferences window dragging a value) costs the shell two dumps, not a process each.
+        this.#reading = this.#reading.then(async previous => {
+            if (generation !== this.#generation)
+                return previous;
+            const values = await this.#read();
             if (generation === this.#generation && !this.#cancellable.is_cancelled()) {
                 this.#latest = values;
                 this.#onRead(values);

@@ -16,7 +16,7 @@ import {UserManager} from './userManager.js';
 export class Confinement {
     readonly #extension: Extension;
     readonly #settings: Gio.Settings;
-    readonly #notifier = new Notifier();
+    readonly #notifier: Notifier;
     /** The one connection to the systemd user manager, for launches, limit notifications and other launches. */
     readonly #userManager = new UserManager();
     readonly #launcher: Launcher;
@@ -24,9 +24,11 @@ export class Confinement {
     #limitWatch: LimitWatch | null = null;
     #otherLaunches: OtherLaunches | null = null;
 
-    constructor(extension: Extension, settings: Gio.Settings) {
+    /** `notificationSettings`: org.gnome.desktop.notifications, which the extension keeps (see Notifier). */
+    constructor(extension: Extension, settings: Gio.Settings, notificationSettings: Gio.Settings) {
         this.#extension = extension;
         this.#settings = settings;
+        this.#notifier = new Notifier(notificationSettings);
         this.#launcher = new Launcher(this.#settings, this.#notifier, this.#userManager);
         this.#settings.connectObject(
             `changed::${SHOW_INDICATOR_KEY}`, () => this.#syncIndicator(),
@@ -55,6 +57,7 @@ export class Confinement {
         if (show && !this.#indicator) {
             this.#indicator = new RunningAppsIndicator({
                 settings: this.#settings,
+                userManager: this.#userManager,
                 openPreferences: () => this.#extension.openPreferences(),
                 restartPending: unit => this.#otherLaunches?.restartPending(unit) ?? [],
             });

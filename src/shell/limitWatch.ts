@@ -25,7 +25,7 @@ const EVENT_FILES = ['memory.events', 'pids.events'] as const;
 const WATCHED_PROPERTIES = ['ControlGroup', ...Object.values(LIMIT_PROPERTY)];
 
 /** Milliseconds on the monotonic clock, for the ages and durations LimitEvents measures. */
-function nowMs(): number {
+export function nowMs(): number {
     return GLib.get_monotonic_time() / 1000;
 }
 

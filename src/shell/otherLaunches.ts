@@ -31,6 +31,7 @@ import {readProfileSettings} from '../settings/profileStore.js';
 import {PROFILE_SETTINGS_KEYS} from '../settings/schema.js';
 import {MANAGER_INTERFACE, SYSTEMD_PATH, callSystemd, isCancelled, unitProperties} from '../settings/appUnits.js';
 import {errorMessage} from './confinedLaunch.js';
+import {nowMs} from './limitWatch.js';
 import type {UserManager} from './userManager.js';
 
 /** The keys that decide an app's profile. */
@@ -168,17 +169,17 @@ export class OtherLaunches {
     }
 
     async #applyToUnit(name: string, desktopId: string, profile: Profile, origin: Origin): Promise<void> {
-        const {change, sandbox, running} = await this.#apply(name, profile.properties);
-        if (!running)
+        const applied = await this.#apply(name, profile.properties);
+        if (!applied)
             return;
-        this.#setPending(name, sandbox);
-        this.#tell(desktopId, profile, origin, change.unsupported, sandbox);
+        this.#setPending(name, applied.sandbox);
+        this.#tell(desktopId, profile, origin, applied.change.unsupported, applied.sandbox);
     }
 
     /**
      * Sets `desired` on a running unit; returns what was sent and the sandbox options it
-     * lacks. A unit that does not run (only loaded by someone's query) gets nothing: set
-     * on it, the values would stay behind as a drop-in of a dead unit.
+     * lacks. A unit that does not run (only loaded by someone's query) gets nothing, and
+     * null comes back: set on it, the values would stay behind as a drop-in of a dead unit.
      */
     async #apply(name: string, desired: PropertyValues) {
         const connection = await this.#host.userManager.connection();
@@ -186,9 +187,9 @@ export class OtherLaunches {
             unitRuns(connection, name, this.#cancellable),
             unitValues(connection, name, this.#cancellable),
         ]);
-        const change = liveChange(desired, current, await this.#unitDefaults());
         if (!running)
-            return {change: {...change, assignments: []}, sandbox: [], running};
+            return null;
+        const change = liveChange(desired, current, await this.#unitDefaults());
         if (change.assignments.length > 0) {
             await this.#host.userManager.callManager('SetUnitProperties',
                 new GLib.Variant('(sba(sv))', [name, true, propertyEntries(change.assignments)]), null);
@@ -337,8 +338,9 @@ export class OtherLaunches {
                 return;
             try {
                 if (resources) {
-                    const {sandbox} = await this.#apply(name, now);
-                    this.#setPending(name, sandbox);
+                    const applied = await this.#apply(name, now);
+                    if (applied)
+                        this.#setPending(name, applied.sandbox);
                 } else {
                     this.#setPending(name, pendingSandbox(now, await unitValues(connection, name, this.#cancellable)));
                 }
@@ -351,7 +353,7 @@ export class OtherLaunches {
     }
 
     #markGone(name: string): void {
-        const now = GLib.get_monotonic_time() / 1000;
+        const now = nowMs();
         for (const [gone, at] of this.#gone) {
             if (now - at > GONE_MS)
                 this.#gone.delete(gone);
@@ -361,7 +363,7 @@ export class OtherLaunches {
 
     #recentlyGone(name: string): boolean {
         const at = this.#gone.get(name);
-        return at !== undefined && GLib.get_monotonic_time() / 1000 - at <= GONE_MS;
+        return at !== undefined && nowMs() - at <= GONE_MS;
     }
 
     #setPending(name: string, sandbox: string[]): void {

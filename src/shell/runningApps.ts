@@ -1,8 +1,11 @@
 // The top-bar menu of running apps: each app unit under app.slice with its memory,
 // CPU and tasks against the limits of its unit, confined apps first. It reads only while
-// the menu is open, once a second (the list of units from the user manager, the figures
-// as UnitUsage reads them); closed, it costs nothing. A refresh changes only what changed:
-// rows stay, and are created, sorted and removed only as units come and go.
+// the menu is open, once a second (the figures as UnitUsage reads them); closed, it costs
+// nothing. The list of units is asked for when the menu opens and again only when an app
+// unit's job ended, an app unit went away or a read failed (and every few seconds in case
+// a signal was lost): asking the user manager for it each second cost the shell and the
+// manager more than all the figures. A refresh changes only what changed: rows stay, and
+// are created, sorted and removed only as units come and go.
 
 import Clutter from 'gi://Clutter';
 import Gio from 'gi://Gio';
@@ -22,15 +25,21 @@ import {NO_CONFINEMENT, findAssignmentKey, profileName, withAssignment} from '..
 import {fill} from '../core/translate.js';
 import {readProfileSettings, writeProfileSettings} from '../settings/profileStore.js';
 import {ASSIGNMENTS_KEY, PROFILES_KEY} from '../settings/schema.js';
-import {isCancelled, listAppUnits, stopUnit, type RunningAppUnit} from '../settings/appUnits.js';
+import {MANAGER_INTERFACE, isCancelled, listAppUnits, stopUnit, type RunningAppUnit} from '../settings/appUnits.js';
+import {appUnitOf} from '../core/appUnit.js';
 import {errorMessage} from './confinedLaunch.js';
 import {UnitUsage} from './unitUsage.js';
+import type {UserManager} from './userManager.js';
 
 const REFRESH_MS = 1000;
+/** Refreshes after which the units are listed again even though no signal said so. */
+const RELIST_REFRESHES = 10;
 
 /** What the menu needs from its owner. */
 export interface RunningAppsHost {
     readonly settings: Gio.Settings;
+    /** Tells the open menu when app units start and go. */
+    readonly userManager: UserManager;
     openPreferences(): void;
     /** The sandbox options a running unit lacks against its profile now: only a restart applies them. */
     restartPending(unit: string): readonly string[];
@@ -178,6 +187,12 @@ export class RunningAppsIndicator extends PanelMenu.Button {
     #refreshId = 0;
     #refreshing = false;
     #cancellable: Gio.Cancellable | null = null;
+    /** The app units as last listed. */
+    #units: RunningAppUnit[] = [];
+    /** A signal or a failed read said the list is out of date. */
+    #unitsStale = true;
+    #refreshesSinceList = 0;
+    #unsubscribeUnits: (() => void)[] = [];
 
     constructor(host: RunningAppsHost) {
         super(0.5, _('Confine: running apps'));
@@ -223,6 +238,9 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         }
         this.#cancellable?.cancel();
         this.#cancellable = null;
+        this.#unsubscribeUnits.forEach(unsubscribe => unsubscribe());
+        this.#unsubscribeUnits = [];
+        this.#unitsStale = true;
         if (!open) {
             this.#items.forEach(item => item.forgetSample());
             // Opened again, the menu asks the user manager for the limits again.
@@ -230,6 +248,18 @@ export class RunningAppsIndicator extends PanelMenu.Button {
             return;
         }
         this.#cancellable = new Gio.Cancellable();
+        // A start or stop job of an app unit ended, or an app unit was unloaded.
+        const unitChanged = (unit: string) => {
+            if (appUnitOf(unit))
+                this.#unitsStale = true;
+        };
+        const userManager = this.#host.userManager;
+        this.#unsubscribeUnits = [
+            userManager.subscribe(MANAGER_INTERFACE, 'JobRemoved', (_path, parameters) =>
+                unitChanged(parameters.get_child_value(2).get_string()[0])),
+            userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) =>
+                unitChanged(parameters.get_child_value(0).get_string()[0])),
+        ];
         this.#refresh();
         this.#refreshId = GLib.timeout_add(GLib.PRIORITY_DEFAULT, REFRESH_MS, () => {
             this.#refresh();
@@ -252,7 +282,14 @@ export class RunningAppsIndicator extends PanelMenu.Button {
     }
 
     async #readUnits(cancellable: Gio.Cancellable): Promise<void> {
-        const units = await listAppUnits(this.#connection, cancellable);
+        if (this.#unitsStale || this.#refreshesSinceList >= RELIST_REFRESHES) {
+            // Cleared before the call: a signal that arrives meanwhile asks for another list.
+            this.#unitsStale = false;
+            this.#refreshesSinceList = 0;
+            this.#units = await listAppUnits(this.#connection, cancellable);
+        }
+        this.#refreshesSinceList++;
+        const units = this.#units;
         const readings = await Promise.all(units.map(async unit => {
             try {
                 return {unit, sample: await this.#usage.read(unit, cancellable)};
@@ -268,8 +305,11 @@ export class RunningAppsIndicator extends PanelMenu.Button {
         const present = new Set<string>();
         let added = false;
         for (const reading of readings) {
-            if (!reading)
+            if (!reading) {
+                // It ended since it was listed: list again next time.
+                this.#unitsStale = true;
                 continue;
+            }
             present.add(reading.unit.name);
             let item = this.#items.get(reading.unit.name);
             if (!item) {

@@ -55,6 +55,13 @@ async function readCounters(cgroup: string | null, counters: readonly CounterPro
     return Object.fromEntries(counters.map((counter, index) => [counter, values[index]]));
 }
 
+/** The unit's cgroup went away since the last reading. */
+export class UnitEnded extends Error {
+    constructor(unit: string) {
+        super(`${unit} ended`);
+    }
+}
+
 export class UnitUsage {
     readonly #connection: Gio.DBusConnection;
     readonly #known = new Map<string, KnownUnit>();
@@ -63,12 +70,18 @@ export class UnitUsage {
         this.#connection = connection;
     }
 
-    /** The unit's figures now; throws when the user manager cannot be asked (the unit ended, say). */
+    /** The unit's figures now; throws UnitEnded, or when the user manager cannot be asked. */
     async read(unit: RunningAppUnit, cancellable: Gio.Cancellable): Promise<UsageSample> {
         const known = this.#known.get(unit.name);
         if (known && known.age < LIMITS_REFRESHES && !known.sources.fromManager) {
             known.age++;
-            const counters = {...UNKNOWN_COUNTERS, ...await readCounters(known.cgroup, known.sources.files, cancellable)};
+            const read = await readCounters(known.cgroup, known.sources.files, cancellable);
+            // A file that was there is gone with its cgroup: the unit ended.
+            if (known.sources.files.some(counter => read[counter] === null)) {
+                this.#known.delete(unit.name);
+                throw new UnitEnded(unit.name);
+            }
+            const counters = {...UNKNOWN_COUNTERS, ...read};
             return {values: {...known.properties as UsageSample['values'], ...counters}, timeUs: GLib.get_monotonic_time()};
         }
         const properties = await unitProperties(this.#connection, unit, [...USAGE_PROPERTIES, 'ControlGroup'], cancellable);

@@ -109,3 +109,69 @@ test('lowering MemoryMax below what a running app of the profile uses warns whil
         assert.equal(stored(), '250M');
     });
 });
+
+const {listAppUnits, unitProperties} = await import(`file://${extensionDir}/settings/appUnits.js`);
+/** How soon an edit in the panel must show on the running app's unit (issue 11). */
+const REACH_MS = 1000;
+
+/** Reads the Calculator's unit every few ms until `expected(values)`; returns the ms it took from `since`. */
+async function untilUnitShows(since, expected, what) {
+    const connection = Gio.DBus.session;
+    const [unit] = (await listAppUnits(connection, null)).filter(({name}) => name === UNIT);
+    assert.ok(unit, `${UNIT} runs`);
+    let values = null;
+    while (GLib.get_monotonic_time() - since < (REACH_MS + 2000) * 1000) {
+        values = await unitProperties(connection, unit, ['MemoryMax', 'MemoryHigh', 'TasksMax'], null);
+        if (expected(values)) {
+            const ms = (GLib.get_monotonic_time() - since) / 1000;
+            print(`# ${what}: on the unit after ${ms.toFixed(0)} ms`);
+            return ms;
+        }
+        await wait(10);
+    }
+    throw new Error(`${what}: the unit still shows ${JSON.stringify(values)}`);
+}
+
+test(`edits in the panel reach the running app's unit within ${REACH_MS} ms: typed, cleared, no confinement`, () =>
+    withPanel(readRunningUnits, async panel => {
+        const editor = await openEditor(panel);
+        const max = editor.editors.get('MemoryMax');
+        const stored = () => gsettings.get_value('profiles').deepUnpack()[PROFILE].MemoryMax?.unpack();
+        assert.equal(max.entry.text, '250M');
+        assert.equal((await untilUnitShows(GLib.get_monotonic_time(), values => values.MemoryMax === 250 * MIB,
+            'the profile\'s MemoryMax at the start')) < REACH_MS, true);
+
+        // Typed: the field saves once typing pauses (300 ms); the time counts from the save.
+        const typedAt = GLib.get_monotonic_time();
+        max.entry.text = '400M';
+        await waitUntil(() => stored() === '400M', 'the typed value saved');
+        let since = GLib.get_monotonic_time();
+        print(`# MemoryMax typed as 400M: saved after ${((since - typedAt) / 1000).toFixed(0)} ms`);
+        const typed = await untilUnitShows(since, values => values.MemoryMax === 400 * MIB, 'MemoryMax typed as 400M, from its save');
+        assert.ok(typed <= REACH_MS, `the typed MemoryMax reached the unit in ${typed} ms`);
+
+        // Cleared with the row's unset button: the unit is back to systemd's default (no limit).
+        since = GLib.get_monotonic_time();
+        max.unsetButton.emit('clicked');
+        const cleared = await untilUnitShows(since, values => values.MemoryMax === null, 'MemoryMax unset');
+        assert.ok(cleared <= REACH_MS, `the unset MemoryMax reached the unit in ${cleared} ms`);
+
+        max.entry.text = '300M';
+        max.entry.emit('activate');
+        await untilUnitShows(GLib.get_monotonic_time(), values => values.MemoryMax === 300 * MIB, 'MemoryMax 300M');
+
+        // Moved to no confinement with its row's chooser: the limits go.
+        panel.applications.buildAll();
+        const row = panel.applications.rows.find(({desktopId}) => desktopId === CALCULATOR);
+        assert.ok(row, 'the Calculator has a row');
+        since = GLib.get_monotonic_time();
+        row.selected = panel.applications.choices.indexOf('');
+        const freed = await untilUnitShows(since, values => values.MemoryMax === null, 'the Calculator moved to no confinement');
+        assert.ok(freed <= REACH_MS, `no confinement reached the unit in ${freed} ms`);
+        row.selected = panel.applications.choices.indexOf(PROFILE);
+        await untilUnitShows(GLib.get_monotonic_time(), values => values.MemoryMax === 300 * MIB, 'its profile again');
+
+        max.entry.text = '250M';
+        max.entry.emit('activate');
+        await untilUnitShows(GLib.get_monotonic_time(), values => values.MemoryMax === 250 * MIB, 'MemoryMax 250M again');
+    }));

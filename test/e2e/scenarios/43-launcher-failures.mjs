@@ -87,6 +87,28 @@ export const tests = [
             }
         },
     })),
+    {
+        // Confine's notification source has a policy of its own (shell/notifier.ts) that
+        // must honour the user's notification settings as the shell's generic one does.
+        name: 'banners off (Do Not Disturb): the notification is listed, and the source\'s policy says no banners until the key changes back',
+        fn: async ctx => {
+            const source = "Main.messageTray.getSources().find(s => s.title === 'Confine')";
+            await ctx.shOk('gsettings set org.gnome.desktop.notifications show-banners false');
+            await ctx.writeFile(FAKE_SYSTEMD_RUN,
+                '#!/bin/sh\necho "Failed to start transient scope unit: Access denied" >&2\nexit 1\n', {mode: 0o755});
+            try {
+                await expectOutcome(ctx, {policy: 'refuse', profiles: null, reason: REFUSED});
+                // (Whether a banner is on screen cannot tell: after expectOutcome's 3 s it is gone either way.)
+                ctx.assert.deepEqual(await ctx.evalJs(`({policy: ${source}.policy.constructor.name, showBanners: ${source}.policy.showBanners})`),
+                    {policy: 'SharedSettingsPolicy', showBanners: false});
+                await ctx.shOk('gsettings set org.gnome.desktop.notifications show-banners true');
+                await ctx.waitFor(() => ctx.evalJs(`${source}.policy.showBanners`), 5_000, 'the policy to follow the key');
+            } finally {
+                await ctx.sh('gsettings reset org.gnome.desktop.notifications show-banners');
+                await ctx.rootShOk(`rm -f ${FAKE_SYSTEMD_RUN}`);
+            }
+        },
+    },
     // Issue 12, item 1: GLib errors on the way (here: creating the copies' directory)
     // went unreported and the launch was lost; item 7: a file there is no directory.
     ...['launch-unconfined', 'refuse'].map(policy => ({

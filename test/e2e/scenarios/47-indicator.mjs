@@ -17,6 +17,8 @@ export const timeoutMs = 240_000;
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const EDITOR = 'org.gnome.TextEditor.desktop';
 const CALCULATOR = 'org.gnome.Calculator.desktop';
+/** A unit named as an app's, of no installed app. */
+const probeUnit = n => `app-confinee2eprobe@${n}.service`;
 const INDICATOR = uuid => `Main.panel.statusArea[${JSON.stringify(uuid)}]`;
 
 async function indicatorState(ctx) {
@@ -110,10 +112,23 @@ async function stableFootprint(ctx) {
     }, 30_000, 'the shell\'s bus footprint to settle');
 }
 
-/** Calls the shell makes to the user manager's ListUnitsByPatterns within `ms`. */
-async function listCallsWithin(ctx, ms) {
-    const out = await ctx.sh(`timeout ${ms / 1000} busctl --user monitor --match "type='method_call',member='ListUnitsByPatterns'" 2>/dev/null | grep -c 'Member=ListUnitsByPatterns' || true`);
-    return Number(out.stdout.trim() || 0);
+/**
+ * The reads the shell's connections ask of the user manager within `ms`: the list of
+ * units and GetAll of a unit's properties (the open menu lists on changes and every
+ * 10 s, and asks each unit for its limits every 5 s; its counters come from files).
+ */
+async function systemdReadsWithin(ctx, ms) {
+    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+    const names = (await ctx.shOk(`busctl --user list --no-legend --unique | awk '$2 == ${pid} {print $1}'`)).trim().split('\n').filter(Boolean);
+    const out = await ctx.sh(`timeout ${ms / 1000} busctl --user monitor --json=short ` +
+        `--match "type='method_call',destination='org.freedesktop.systemd1'" 2>/dev/null`);
+    return out.stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line))
+        .filter(call => names.includes(call.sender) && ['ListUnitsByPatterns', 'GetAll'].includes(call.member)).length;
+}
+
+/** When the open menu last read the figures of `unit` (µs), 0 before it did. */
+function sampleTime(ctx, unit) {
+    return ctx.evalJs(`${INDICATOR(ctx.uuid)}.items.find(item => item.unit.name === ${JSON.stringify(unit)})?.latest.sample?.timeUs ?? 0`);
 }
 
 export const tests = [
@@ -126,7 +141,7 @@ export const tests = [
                 return s.present && s.mapped ? s : null;
             }, 10_000, 'the indicator');
             ctx.assert.equal(shown.focusable, true, 'the panel button takes keyboard focus');
-            ctx.assert.equal(await listCallsWithin(ctx, 3000), 0, 'nothing is read while the menu is closed');
+            ctx.assert.equal(await systemdReadsWithin(ctx, 6000), 0, 'nothing is read while the menu is closed');
             await setEnabled(ctx, false);
             ctx.assert.deepEqual(await indicatorState(ctx), { present: false, inPanel: 0 });
             await setEnabled(ctx, true);
@@ -219,13 +234,28 @@ export const tests = [
                 await ctx.evalJs(`${INDICATOR(ctx.uuid)}.menu.open(); Main.extensionManager.disableExtension('${ctx.uuid}'); Main.extensionManager.enableExtension('${ctx.uuid}'); true`);
             }
             await ctx.evalJs(`${INDICATOR(ctx.uuid)}.menu.open(); true`);
-            ctx.assert.ok(await listCallsWithin(ctx, 3000) >= 2, 'the open menu refreshes');
-            await setEnabled(ctx, false);
-            const after = await stableFootprint(ctx);
-            ctx.log(`after 50 cycles and disable: ${JSON.stringify(after)}`);
-            ctx.assert.deepEqual(await indicatorState(ctx), { present: false, inPanel: 0 });
-            ctx.assert.deepEqual(after, before, 'the same connections, match rules and inotify watches as before');
-            ctx.assert.equal(await listCallsWithin(ctx, 3000), 0, 'no refresh runs after disable');
+            try {
+                // The open menu lists the units again when one starts or goes (the user manager's
+                // signals), not each second: an app unit started now gets a row, and loses it when stopped.
+                await ctx.shOk(`systemd-run --user --unit=${probeUnit(1)} sleep 600`);
+                const first = await ctx.waitFor(async () => await sampleTime(ctx, probeUnit(1)) || null, 3_000,
+                    'the row of an app unit started while the menu is open');
+                await ctx.waitFor(async () => await sampleTime(ctx, probeUnit(1)) >= first + 1_500_000, 5_000, 'the row refreshed twice');
+                ctx.assert.ok(await systemdReadsWithin(ctx, 6000) >= 1, 'the open menu asks the user manager at times');
+                await ctx.shOk(`systemctl --user stop ${probeUnit(1)}`);
+                await ctx.waitFor(async () => await sampleTime(ctx, probeUnit(1)) === 0, 3_000, 'the row gone with its unit');
+                // A unit that runs on would be read after disable if a refresh were left behind.
+                await ctx.shOk(`systemd-run --user --unit=${probeUnit(2)} sleep 600`);
+                await ctx.waitFor(async () => await sampleTime(ctx, probeUnit(2)) || null, 3_000, 'the row of another');
+                await setEnabled(ctx, false);
+                const after = await stableFootprint(ctx);
+                ctx.log(`after 50 cycles and disable: ${JSON.stringify(after)}`);
+                ctx.assert.deepEqual(await indicatorState(ctx), { present: false, inPanel: 0 });
+                ctx.assert.deepEqual(after, before, 'the same connections, match rules and inotify watches as before');
+                ctx.assert.equal(await systemdReadsWithin(ctx, 6000), 0, 'no refresh runs after disable');
+            } finally {
+                await ctx.sh(`systemctl --user stop '${probeUnit('*')}'`);
+            }
             await setEnabled(ctx, true);
             await assertNoExceptions(ctx, cursor);
             // Destroyed with its menu open, the indicator's menu must not be laid out afterwards
