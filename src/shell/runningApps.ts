@@ -3,8 +3,9 @@
 // the menu is open, once a second (the figures as UnitUsage reads them); closed, it costs
 // nothing. The list of units is asked for when the menu opens and again only when an app
 // unit's job ended, an app unit went away or a read failed (and every few seconds in case
-// a signal was lost): asking the user manager for it each second cost the shell and the
-// manager more than all the figures. A refresh changes only what changed: rows stay, and
+// a signal was lost), so an open menu does not make the user manager walk its units each
+// second (bench 92 showed no measurable change in the shell's own CPU time from this).
+// A refresh changes only what changed: rows stay, and
 // are created, sorted and removed only as units come and go.
 
 import Clutter from 'gi://Clutter';
