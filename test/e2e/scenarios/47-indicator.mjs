@@ -95,7 +95,15 @@ async function busFootprint(ctx) {
     done`);
     const connections = out.trim().split('\n').filter(Boolean).map(line => line.split(' '));
     const inotify = Number((await ctx.rootShOk(`cat /proc/${pid}/fdinfo/* 2>/dev/null | grep -c '^inotify wd:' || true`)).trim());
-    return { connections: connections.length, matchRules: connections.map(([, rules]) => rules).join(','), inotify };
+    return { connections: connections.length, matchRules: connections.map(([, rules]) => rules).join(','), inotify,
+        cgroupFiles: await cgroupFiles(ctx, '') };
+}
+
+/** How many files the shell holds open under /sys/fs/cgroup whose path contains `part` (the menu keeps a unit's counter files). */
+async function cgroupFiles(ctx, part) {
+    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+    const out = await ctx.rootShOk(`for fd in /proc/${pid}/fd/*; do readlink "$fd"; done 2>/dev/null | grep '^/sys/fs/cgroup/' || true`);
+    return out.split('\n').filter(path => path !== '' && path.includes(part)).length;
 }
 
 /** The footprint once garbage is collected and two readings agree. */
@@ -242,8 +250,21 @@ export const tests = [
                     'the row of an app unit started while the menu is open');
                 await ctx.waitFor(async () => await sampleTime(ctx, probeUnit(1)) >= first + 1_500_000, 5_000, 'the row refreshed twice');
                 ctx.assert.ok(await systemdReadsWithin(ctx, 6000) >= 1, 'the open menu asks the user manager at times');
+                // As many as its cgroup has of memory.current, cpu.stat and pids.current: all three on a
+                // cgroup v2 host, fewer or none where the container's host keeps controllers elsewhere.
+                const cgroup = `/sys/fs/cgroup${(await ctx.shOk(`systemctl --user show -p ControlGroup --value ${probeUnit(1)}`)).trim()}`;
+                const present = Number((await ctx.shOk(`cd '${cgroup}' 2>/dev/null && ls memory.current cpu.stat pids.current 2>/dev/null | wc -l || echo 0`)).trim());
+                // Waited for: when the limits are read again (each 5 s) the files are opened anew and
+                // the old ones closed after, so for a moment both are open.
+                let kept = null;
+                await ctx.waitFor(async () => (kept = await cgroupFiles(ctx, probeUnit(1))) === present, 3_000,
+                    `the shell to hold ${present} counter files of the unit open`).catch(error => {
+                    throw new Error(`${error.message}: it holds ${kept}`);
+                });
+                ctx.log(`counter files of ${probeUnit(1)}: ${present} in its cgroup, as many kept open by the shell while its row shows`);
                 await ctx.shOk(`systemctl --user stop ${probeUnit(1)}`);
                 await ctx.waitFor(async () => await sampleTime(ctx, probeUnit(1)) === 0, 3_000, 'the row gone with its unit');
+                await ctx.waitFor(async () => await cgroupFiles(ctx, probeUnit(1)) === 0, 3_000, 'its counter files closed');
                 // A unit that runs on would be read after disable if a refresh were left behind.
                 await ctx.shOk(`systemd-run --user --unit=${probeUnit(2)} sleep 600`);
                 await ctx.waitFor(async () => await sampleTime(ctx, probeUnit(2)) || null, 3_000, 'the row of another');
@@ -251,7 +272,7 @@ export const tests = [
                 const after = await stableFootprint(ctx);
                 ctx.log(`after 50 cycles and disable: ${JSON.stringify(after)}`);
                 ctx.assert.deepEqual(await indicatorState(ctx), { present: false, inPanel: 0 });
-                ctx.assert.deepEqual(after, before, 'the same connections, match rules and inotify watches as before');
+                ctx.assert.deepEqual(after, before, 'the same connections, match rules, inotify watches and cgroup files as before');
                 ctx.assert.equal(await systemdReadsWithin(ctx, 6000), 0, 'no refresh runs after disable');
             } finally {
                 await ctx.sh(`systemctl --user stop '${probeUnit('*')}'`);
