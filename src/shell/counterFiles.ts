@@ -16,17 +16,15 @@
 // which on a big machine can take a while; that belongs in a worker, not in the
 // compositor's thread.)
 //
-// GLib and Gio only: test/gjs runs this module under real GLib.
+// GLib and Gio only (no Shell, no Meta): test/gjs runs this module under real GLib.
 
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
+import {isCancelled} from '../settings/appUnits.js';
+
 /** Counter files hold a line or a few (cpu.stat is under 300 bytes); one read of this many bytes gets all. */
 const READ_BYTES = 4096;
-
-function isCancelledError(error: unknown): boolean {
-    return (error as GLib.Error).matches?.(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED) ?? false;
-}
 
 export class CounterFile {
     readonly #stream: Gio.FileInputStream;
@@ -45,7 +43,7 @@ export class CounterFile {
                 try {
                     resolve(new CounterFile(file.read_finish(result)));
                 } catch (error) {
-                    if (isCancelledError(error))
+                    if (isCancelled(error))
                         reject(error);
                     else
                         resolve(null);
@@ -76,7 +74,7 @@ export class CounterFile {
                     const bytes = this.#stream.read_bytes_finish(result).toArray();
                     resolve(new TextDecoder().decode(bytes));
                 } catch (error) {
-                    if (isCancelledError(error))
+                    if (isCancelled(error))
                         reject(error);
                     else
                         resolve(null);

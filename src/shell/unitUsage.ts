@@ -3,9 +3,8 @@
 // the kernel keeps and systemd itself reads for MemoryCurrent, CPUUsageNSec and
 // TasksCurrent: reading them asks nobody. They stay open while the menu shows the unit,
 // so that each reading is one read with the time the kernel answered (counterFiles.ts).
-// The limits and the cgroup's path come from the
-// user manager, with one GetAll when a unit is first seen and every few refreshes after
-// (limits only change when someone sets them). A file that is missing where the manager
+// The limits and the cgroup's path come from the user manager, with one GetAll when a
+// unit is first seen and every few refreshes after (limits only change when someone sets them). A file that is missing where the manager
 // has no value either is not read again; should the manager have values the files lack,
 // it is asked each refresh instead (see counterSources).
 
@@ -116,12 +115,14 @@ export class UnitUsage {
         }
         const counters = {...UNKNOWN_COUNTERS, ...reading.counters};
         const sources = counterSources(properties, counters);
-        const kept = new Map([...files].filter(([counter, file]) => {
-            const keep = !sources.fromManager && sources.files.includes(counter);
-            if (!keep)
+        // Only the files read from on the next refreshes stay open.
+        const kept = new Map<CounterProperty, CounterFile>();
+        for (const [counter, file] of files) {
+            if (!sources.fromManager && sources.files.includes(counter))
+                kept.set(counter, file);
+            else
                 file.close();
-            return keep;
-        }));
+        }
         this.#forget(unit.name);
         this.#known.set(unit.name, {properties, sources, files: kept, age: 1});
         if (sources.fromManager)

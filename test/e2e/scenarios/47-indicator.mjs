@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import {
     RESOURCE_PROFILE, SANDBOX_PROFILE, SCHEMA, assertNoExceptions, closeApp, confineUnitPattern, resetSettings,
-    setEnabled, setProfiles, waitForWindow,
+    setEnabled, setProfiles, shellOpenPaths, waitForWindow,
 } from '../support/launcher.mjs';
 
 export const title = 'running apps indicator';
@@ -101,9 +101,7 @@ async function busFootprint(ctx) {
 
 /** How many files the shell holds open under /sys/fs/cgroup whose path contains `part` (the menu keeps a unit's counter files). */
 async function cgroupFiles(ctx, part) {
-    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
-    const out = await ctx.rootShOk(`for fd in /proc/${pid}/fd/*; do readlink "$fd"; done 2>/dev/null | grep '^/sys/fs/cgroup/' || true`);
-    return out.split('\n').filter(path => path !== '' && path.includes(part)).length;
+    return (await shellOpenPaths(ctx)).filter(file => file.startsWith('/sys/fs/cgroup/') && file.includes(part)).length;
 }
 
 /** The footprint once garbage is collected and two readings agree. */

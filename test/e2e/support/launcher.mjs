@@ -204,3 +204,14 @@ export async function setEnabled(ctx, enabled) {
         (enabled ? ctx.ExtensionState.ACTIVE : ctx.ExtensionState.INACTIVE), 10_000,
     `the extension to be ${enabled ? 'enabled' : 'disabled'}`);
 }
+
+/** The PID of the container's (or VM's) gnome-shell. */
+export async function shellPid(ctx) {
+    return (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+}
+
+/** The paths of the files gnome-shell holds open (read as root from /proc). */
+export async function shellOpenPaths(ctx) {
+    const out = await ctx.rootShOk(`for fd in /proc/${await shellPid(ctx)}/fd/*; do readlink "$fd"; done 2>/dev/null || true`);
+    return out.split('\n').filter(Boolean);
+}

@@ -2,7 +2,7 @@
 // say (memory and CPU within 10 %), and each limit that acts (a memory bomb at MemoryMax,
 // sustained MemoryHigh throttling, a fork refused at TasksMax) gives exactly one
 // notification naming the profile.
-import { clearConfineNotifications, confineNotifications, setEnabled } from '../../e2e/support/launcher.mjs';
+import { clearConfineNotifications, confineNotifications, setEnabled, shellOpenPaths } from '../../e2e/support/launcher.mjs';
 import {
     assertShellHealthy, installApp, keyedFile, launchApp, setProfiles, stopUnit, unitOf,
 } from '../support/limits.mjs';
@@ -33,9 +33,7 @@ async function figures(ctx, unit, dir) {
 
 /** How many files gnome-shell holds open in the directory `dir`. */
 async function shellFilesUnder(ctx, dir) {
-    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
-    const out = await ctx.rootShOk(`for fd in /proc/${pid}/fd/*; do readlink "$fd"; done 2>/dev/null || true`);
-    return out.split('\n').filter(path => path.startsWith(`${dir}/`)).length;
+    return (await shellOpenPaths(ctx)).filter(path => path.startsWith(`${dir}/`)).length;
 }
 
 function within(actual, expected, fraction) {
