@@ -5,14 +5,29 @@
 import {appOfUnit} from './appUnit.js';
 import {fill, untranslated, type Translate} from './translate.js';
 
-/** Who started an app, as far as its unit's name tells. */
-export type Origin = 'gnome' | 'flatpak' | 'dbus' | 'terminal' | 'other';
+/**
+ * Who started an app, as far as the name of the unit that holds it tells: a launcher,
+ * or the app that opened it (by its name as the user knows it).
+ */
+export type Origin = 'gnome' | 'flatpak' | 'dbus' | 'terminal' | 'other' | {readonly opener: string};
 
 const DBUS_DAEMONS = ['dbus.service', 'dbus-broker.service'];
 
-export function originOf(unitName: string): Origin {
-    if (DBUS_DAEMONS.includes(unitName) || appOfUnit(unitName)?.busName)
+/** A desktop id without its suffix, when no better name is known. */
+const bareId = (desktopId: string): string => desktopId.replace(/\.desktop$/, '');
+
+/**
+ * Who started the app `desktopId` whose process sits in `unitName`. An app opened by
+ * another app (Files opening a document, a link opening the browser) is at first a
+ * child in the opener's unit: that app is named, by `nameOf` (its desktop id → the name
+ * shown), rather than the launcher that once started the opener.
+ */
+export function originOf(unitName: string, desktopId: string | null = null, nameOf: (desktopId: string) => string = bareId): Origin {
+    const holder = appOfUnit(unitName);
+    if (DBUS_DAEMONS.includes(unitName) || holder?.busName)
         return 'dbus';
+    if (holder && desktopId !== null && holder.desktopId !== desktopId)
+        return {opener: nameOf(holder.desktopId)};
     if (unitName.startsWith('app-gnome-'))
         return 'gnome';
     if (unitName.startsWith('app-flatpak-'))
@@ -49,6 +64,8 @@ export interface OtherLaunchNotice {
 }
 
 function originText(origin: Origin, _: Translate): string {
+    if (typeof origin === 'object')
+        return origin.opener;
     switch (origin) {
     case 'gnome':
         return _('GNOME');

@@ -29,7 +29,8 @@ export class Confinement {
         this.#extension = extension;
         this.#settings = settings;
         this.#notifier = new Notifier(notificationSettings);
-        this.#launcher = new Launcher(this.#settings, this.#notifier, this.#userManager);
+        this.#launcher = new Launcher(this.#settings, this.#notifier, this.#userManager,
+            desktopId => this.#otherLaunches?.leaveUnconfined(desktopId));
         this.#settings.connectObject(
             `changed::${SHOW_INDICATOR_KEY}`, () => this.#syncIndicator(),
             `changed::${NOTIFY_LIMITS_KEY}`, () => this.#syncLimitWatch(),

@@ -61,9 +61,16 @@ export class Launcher {
     readonly #pending = new Set<string>();
     #systemdVersion: Promise<number> | null = null;
     #destroyed = false;
+    readonly #onFallback: (desktopId: string) => void;
 
-    constructor(settings: Gio.Settings, notifier: Notifier, userManager: UserManager) {
+    /**
+     * `onFallback`: told of an app about to start the stock way after its confined launch
+     * failed (on-failure launch-unconfined), so that nothing limits it behind the back of
+     * the notification that says it runs without limits.
+     */
+    constructor(settings: Gio.Settings, notifier: Notifier, userManager: UserManager, onFallback: (desktopId: string) => void) {
         this.#settings = settings;
+        this.#onFallback = onFallback;
         this.#notifier = notifier;
         this.#userManager = userManager;
         this.#confinedLauncher = new ConfinedLauncher(userManager);
@@ -312,6 +319,7 @@ export class Launcher {
         }
         if (!notice.startUnconfined)
             return true;
+        this.#onFallback(app.get_id());
         if (stock)
             stock();
         return false;

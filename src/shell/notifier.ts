@@ -27,19 +27,18 @@ class SharedSettingsPolicy extends PolicyBase {
     }
 
     #settings!: Gio.Settings;
-    #changedId = 0;
 
     constructor(settings: Gio.Settings) {
         super();
         this.#settings = settings;
-        this.#changedId = settings.connect('changed', (_settings, key: string) => {
+        settings.connectObject('changed', (_settings: Gio.Settings, key: string) => {
             if (POLICY_KEYS.has(key))
                 this.notify(key);
-        });
+        }, this);
     }
 
     override destroy(): void {
-        this.#settings.disconnect(this.#changedId);
+        this.#settings.disconnectObject(this);
         super.destroy();
     }
 

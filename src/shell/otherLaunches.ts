@@ -8,8 +8,9 @@
 // SetUnitProperties, or its process is moved into a scope of its own with them, as
 // GNOME does after a launch. When a profile, an assignment or the default profile
 // changes, every running app unit whose resource properties changed gets the new
-// ones. Every call is asynchronous with a timeout; a unit event of no app costs a
-// regular expression.
+// ones. Apps that ran before Confine looked (started while it was disabled, or while
+// the screen was locked) are looked at when it starts. Every call is asynchronous with
+// a timeout; a unit event of no app costs a regular expression.
 
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
@@ -23,6 +24,7 @@ import {
     type UnitAssignment, type UnitDefaults,
 } from '../core/liveProperties.js';
 import {adoptable, originOf, otherLaunchNotice, type Origin} from '../core/otherLaunch.js';
+import {RecentNames} from '../core/recentNames.js';
 import {resolveProfile} from '../core/resolution.js';
 import type {ProfileSettings} from '../core/profileSettings.js';
 import {randomSuffix, unitName} from '../core/unitName.js';
@@ -34,7 +36,6 @@ import {errorMessage} from './confinedLaunch.js';
 import {nowMs} from './limitWatch.js';
 import type {UserManager} from './userManager.js';
 
-/** The keys that decide an app's profile. */
 /** Settings changes come key by key; one re-apply after the last, well within a second. */
 const SETTLE_MS = 150;
 /** The unit properties compared with a profile: its resource values and its sandbox options. */
@@ -50,6 +51,11 @@ const UNIT_PATTERNS = ['app-*.scope', 'app-*.service', 'dbus-*.service'];
  * 35 loads a second for each stopped app scope). A launch gets a name of its own.
  */
 const GONE_MS = 10_000;
+/**
+ * How long after a failed confined launch the app's stock launch is left alone: its
+ * scope appears at once, its window (for an app the bus daemon starts) may take a while.
+ */
+const FALLBACK_MS = 60_000;
 /** States in which a unit runs, or is about to: a unit that was only loaded gets nothing. */
 const RUNNING_STATES = ['active', 'activating', 'reloading'];
 
@@ -74,6 +80,19 @@ function propertyEntries(assignments: readonly UnitAssignment[]): [string, GLib.
 async function unitValues(connection: Gio.DBusConnection, name: string, cancellable: Gio.Cancellable): Promise<Record<string, unknown>> {
     return unitProperties(connection, {type: name.endsWith('.scope') ? 'scope' : 'service', path: unitObjectPath(name)},
         READ_PROPERTIES, cancellable);
+}
+
+/** The names of the units that may hold an app and run, or are about to. */
+async function runningUnits(connection: Gio.DBusConnection, cancellable: Gio.Cancellable): Promise<string[]> {
+    const reply = await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByPatterns',
+        new GLib.Variant('(asas)', [RUNNING_STATES, UNIT_PATTERNS]), '(a(ssssssouso))', cancellable);
+    const [units] = reply.deepUnpack() as [[string, ...unknown[]][]];
+    return units.map(([name]) => name);
+}
+
+/** The name the user knows an app by. */
+function appName(desktopId: string): string {
+    return Shell.AppSystem.get_default().lookup_app(desktopId)?.get_name() || desktopId.replace(/\.desktop$/, '');
 }
 
 /** True when the unit runs or is starting: active, activating, reloading, or a start job waits. */
@@ -104,10 +123,14 @@ export class OtherLaunches {
     readonly #adopting = new Set<number>();
     /** Apps told about this session. */
     readonly #notified = new Set<string>();
+    /** The connection whose running units were looked at. */
+    #caughtUpOn: Gio.DBusConnection | null = null;
     /** Unit → sandbox options that differ from its app's profile now: "restart to apply". */
     readonly #restartPending = new Map<string, string[]>();
-    /** App units handled and since removed → when (ms, monotonic). */
-    readonly #gone = new Map<string, number>();
+    /** App units handled and since removed, for a while. */
+    readonly #gone = new RecentNames(GONE_MS, nowMs);
+    /** Apps the launcher just started without confinement after a failed confined launch. */
+    readonly #fallbacks = new RecentNames(FALLBACK_MS, nowMs);
 
     constructor(host: OtherLaunchesHost) {
         this.#host = host;
@@ -119,12 +142,15 @@ export class OtherLaunches {
             userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) => {
                 const name = parameters.get_child_value(0).get_string()[0];
                 if (this.#handled.delete(name))
-                    this.#markGone(name);
+                    this.#gone.note(name);
                 this.#restartPending.delete(name);
             }),
         ];
-        // UnitNew only reaches a Subscribe()d connection: open it now.
-        userManager.connection().catch(error => this.#warn('the user manager is unreachable', error));
+        // UnitNew only reaches a Subscribe()d connection: open it now, and look at what
+        // runs already, on it and on every connection opened again later.
+        this.#unsubscribe.push(userManager.onOpened(connection => this.#catchUp(connection)));
+        userManager.connection().then(connection => this.#catchUp(connection))
+            .catch(error => this.#warn('the user manager is unreachable', error));
         host.settings.connectObject(...PROFILE_SETTINGS_KEYS.flatMap(key => [`changed::${key}`, () => this.#profilesChanged()]), this);
         Shell.AppSystem.get_default().connectObject('app-state-changed', (_system: Shell.AppSystem, app: Shell.App) => {
             if (app.state === Shell.AppState.RUNNING)
@@ -147,6 +173,15 @@ export class OtherLaunches {
         return this.#restartPending.get(unit) ?? [];
     }
 
+    /**
+     * The launcher starts `desktopId` the stock way because its confined launch failed
+     * and on-failure says launch-unconfined; it told the user that the app runs without
+     * its limits. That launch is left so, rather than limited and told the opposite.
+     */
+    leaveUnconfined(desktopId: string): void {
+        this.#fallbacks.note(desktopId);
+    }
+
     /** The app a unit runs, if it is an app with a desktop file (a bus name alone may be a daemon's). */
     #appOf(name: string): UnitApp | null {
         const app = appOfUnit(name);
@@ -155,25 +190,70 @@ export class OtherLaunches {
         return app;
     }
 
-    #unitNew(name: string): void {
-        const app = appOfUnit(name);
-        // Confine's own units got their profile at launch.
-        if (!app || app.confined || this.#handled.has(name) || this.#recentlyGone(name))
+    /**
+     * Apps that run already: at enable (the shell disables extensions while the screen
+     * is locked, so after every unlock) and on a connection opened again, when UnitNew
+     * signals may have been lost meanwhile. Their units get what differs from their
+     * profile now: an app started while Confine was off gets its limits, and a
+     * Confine unit whose profile was edited meanwhile gets the edit.
+     */
+    #catchUp(connection: Gio.DBusConnection): void {
+        if (this.#caughtUpOn === connection || this.#cancellable.is_cancelled())
             return;
+        this.#caughtUpOn = connection;
+        runningUnits(connection, this.#cancellable).then(names => {
+            for (const name of names)
+                this.#unitNew(name, true);
+            // Then the windows whose process sits in no app unit (a terminal's, the bus daemon's).
+            for (const app of Shell.AppSystem.get_default().get_running())
+                this.#appRunning(app);
+        }).catch(error => this.#warn('cannot list the apps that run', error));
+    }
+
+    /**
+     * A unit appeared (`runsAlready`: it ran before Confine looked). Confine's own units
+     * got their profile at launch; one that ran already gets what changed since, quietly,
+     * and is freed of its limits if its app has no confinement now.
+     */
+    #unitNew(name: string, runsAlready = false): void {
+        const app = appOfUnit(name);
+        if (!app || (app.confined && !runsAlready) || this.#handled.has(name) || this.#gone.has(name))
+            return;
+        if (!app.confined && !runsAlready && this.#fallbacks.has(app.desktopId)) {
+            this.#handled.add(name);
+            return;
+        }
         const resolution = resolveProfile(app.desktopId, this.#settings, _);
+        if (app.confined && runsAlready && resolution.kind === 'unconfined' && this.#appOf(name)) {
+            // Moved to "no confinement" while Confine was off: its own unit loses the limits
+            // Confine gave it. A foreign unit's limits may be someone else's: left alone.
+            this.#handled.add(name);
+            this.#apply(name, resolvedProperties(resolution) ?? new Map())
+                .then(applied => applied && this.#setPending(name, applied.sandbox))
+                .catch(error => this.#warn(`cannot free ${name} of its limits`, error));
+            return;
+        }
         if (resolution.kind !== 'confined' || !this.#appOf(name))
             return;
         this.#handled.add(name);
-        this.#applyToUnit(name, app.desktopId, resolution.profile, originOf(name))
+        const telling = app.confined ? 'never' : runsAlready ? 'if-changed' : 'always';
+        this.#applyToUnit(name, app.desktopId, resolution.profile, originOf(name), telling)
             .catch(error => this.#warn(`cannot apply the profile of ${app.desktopId} to ${name}`, error));
     }
 
-    async #applyToUnit(name: string, desktopId: string, profile: Profile, origin: Origin): Promise<void> {
+    /**
+     * `telling`: whether to notify. An app that ran before Confine looked is told about
+     * only if its unit lacked something: after an unlock, the units Confine set before
+     * the lock have their values, and nobody wants to hear of them again.
+     */
+    async #applyToUnit(name: string, desktopId: string, profile: Profile, origin: Origin,
+        telling: 'always' | 'if-changed' | 'never'): Promise<void> {
         const applied = await this.#apply(name, profile.properties);
         if (!applied)
             return;
         this.#setPending(name, applied.sandbox);
-        this.#tell(desktopId, profile, origin, applied.change.unsupported, applied.sandbox);
+        if (telling === 'always' || (telling === 'if-changed' && applied.change.assignments.length > 0))
+            this.#tell(desktopId, profile, origin, applied.change.unsupported, applied.sandbox);
     }
 
     /**
@@ -203,7 +283,7 @@ export class OtherLaunches {
      */
     #appRunning(app: Shell.App): void {
         const desktopId = app.get_id();
-        if (!desktopId)
+        if (!desktopId || this.#fallbacks.has(desktopId))
             return;
         const resolution = resolveProfile(desktopId, this.#settings, _);
         if (resolution.kind !== 'confined')
@@ -227,7 +307,7 @@ export class OtherLaunches {
         if (unitApp?.desktopId === desktopId && !unitApp.confined) {
             // An app unit whose UnitNew came before Confine was listening.
             this.#handled.add(holder);
-            await this.#applyToUnit(holder, desktopId, profile, originOf(holder));
+            await this.#applyToUnit(holder, desktopId, profile, originOf(holder), 'always');
             return;
         }
         if (!adoptable(holder, desktopId, await this.#shellUnitName()))
@@ -245,7 +325,7 @@ export class OtherLaunches {
             ], []]), '(o)');
         const sandbox = pendingSandbox(profile.properties, {});
         this.#setPending(name, sandbox);
-        this.#tell(desktopId, profile, originOf(holder), change.unsupported, sandbox);
+        this.#tell(desktopId, profile, originOf(holder, desktopId, appName), change.unsupported, sandbox);
     }
 
     /** The name of the unit that holds `pid`, or null when it is none of the user manager's. */
@@ -300,10 +380,9 @@ export class OtherLaunches {
         if (this.#notified.has(desktopId) || this.#cancellable.is_cancelled())
             return;
         this.#notified.add(desktopId);
-        const app = Shell.AppSystem.get_default().lookup_app(desktopId);
         const applied = [...profile.properties.keys()].filter(name => RESOURCE_PROPERTIES.includes(name) && !unsupported.includes(name));
         const notApplied = [...unsupported, ...sandbox.filter(name => profile.properties.has(name))];
-        const {title, body} = otherLaunchNotice(app?.get_name() ?? desktopId.replace(/\.desktop$/, ''), profile.name,
+        const {title, body} = otherLaunchNotice(appName(desktopId), profile.name,
             origin, applied, notApplied, _);
         this.#host.notify(title, body, notApplied.length > 0);
     }
@@ -324,10 +403,8 @@ export class OtherLaunches {
         const after = readProfileSettings(this.#host.settings);
         this.#settings = after;
         const connection = await this.#host.userManager.connection();
-        const reply = await this.#host.userManager.callManager('ListUnitsByPatterns',
-            new GLib.Variant('(asas)', [['active', 'activating', 'reloading'], UNIT_PATTERNS]), '(a(ssssssouso))');
-        const [units] = reply.deepUnpack() as [[string, ...unknown[]][]];
-        await Promise.all(units.map(async ([name]) => {
+        const names = await runningUnits(connection, this.#cancellable);
+        await Promise.all(names.map(async name => {
             const app = this.#appOf(name);
             if (!app)
                 return;
@@ -350,20 +427,6 @@ export class OtherLaunches {
                     this.#warn(`cannot apply the changed profile of ${app.desktopId} to ${name}`, error);
             }
         }));
-    }
-
-    #markGone(name: string): void {
-        const now = nowMs();
-        for (const [gone, at] of this.#gone) {
-            if (now - at > GONE_MS)
-                this.#gone.delete(gone);
-        }
-        this.#gone.set(name, now);
-    }
-
-    #recentlyGone(name: string): boolean {
-        const at = this.#gone.get(name);
-        return at !== undefined && nowMs() - at <= GONE_MS;
     }
 
     #setPending(name: string, sandbox: string[]): void {

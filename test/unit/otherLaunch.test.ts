@@ -22,6 +22,19 @@ describe('originOf', () => {
         for (const [unit, origin] of cases)
             assert.equal(originOf(unit), origin, unit);
     });
+
+    test('names the app whose unit holds another app it opened, not the launcher of the opener', () => {
+        const names: Record<string, string> = {'org.gnome.TextEditor.desktop': 'Text Editor'};
+        const nameOf = (id: string) => names[id] ?? `? ${id}`;
+        const calculator = 'org.gnome.Calculator.desktop';
+        assert.deepEqual(originOf('app-gnome-org.gnome.TextEditor-4242.scope', calculator, nameOf), {opener: 'Text Editor'});
+        assert.deepEqual(originOf('app-confine-org.gnome.TextEditor-ab12.scope', calculator, nameOf), {opener: 'Text Editor'});
+        assert.deepEqual(originOf('app-org.kde.dolphin@a1.service', calculator), {opener: 'org.kde.dolphin'}, 'the bare id without a name');
+        // The app's own unit names its launcher; a bus-activated name is the bus's doing.
+        assert.equal(originOf('app-gnome-org.gnome.Calculator-4242.scope', calculator, nameOf), 'gnome');
+        assert.equal(originOf('dbus-:1.2-org.gnome.TextEditor@0.service', calculator, nameOf), 'dbus');
+        assert.equal(originOf('vte-spawn-5b9f0c.scope', calculator, nameOf), 'terminal');
+    });
 });
 
 describe('adoptable', () => {
@@ -66,5 +79,10 @@ describe('otherLaunchNotice', () => {
         assert.equal(marked.title, '«Calculator runs under profile “Limits”»');
         assert.equal(marked.body, '«Calculator was started outside Confine by «a terminal».» «The limits of its profile “Limits” were ' +
             'applied: MemoryMax.» «PrivateTmp could not be applied to the running app; they take effect when it is started through Confine.»');
+    });
+
+    test('names the app that opened it as it is', () => {
+        const notice = otherLaunchNotice('Calculator', 'Limits', {opener: 'Text Editor'}, ['MemoryMax'], [], text => `«${text}»`);
+        assert.equal(notice.body, '«Calculator was started outside Confine by Text Editor.» «The limits of its profile “Limits” were applied: MemoryMax.»');
     });
 });

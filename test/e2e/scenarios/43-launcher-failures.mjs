@@ -18,6 +18,18 @@ async function expectOutcome(ctx, {policy, profiles, reason, prepare = async () 
     await clearConfineNotifications(ctx);
     await prepare();
     const cursor = await ctx.journalCursor();
+    try {
+        await clickAndExpect(ctx, policy, profiles, reason);
+    } finally {
+        // A failed check leaves the app open, and the next test's click would only focus it.
+        if ((await ctx.windows()).some(w => w.appId === CALCULATOR))
+            await closeApp(ctx, CALCULATOR);
+    }
+    await assertNoExceptions(ctx, cursor);
+    await ctx.hideOverview();
+}
+
+async function clickAndExpect(ctx, policy, profiles, reason) {
     await ctx.openOverview();
     await ctx.clickRect(await ctx.waitFor(() => ctx.dashIconRect(CALCULATOR), 10_000, 'the dash icon'));
     const notification = await ctx.waitFor(async () => (await confineNotifications(ctx))[0], 20_000,
@@ -34,12 +46,17 @@ async function expectOutcome(ctx, {policy, profiles, reason, prepare = async () 
     } else {
         ctx.assert.match(notification.title, /without confinement/);
         const win = await waitForWindow(ctx, CALCULATOR);
-        ctx.assert.match(await cgroupOf(ctx, win.pid), stockUnitPattern(CALCULATOR),
-            'launch-unconfined: the app started the stock way');
-        await closeApp(ctx, CALCULATOR);
+        const cgroup = await cgroupOf(ctx, win.pid);
+        ctx.assert.match(cgroup, stockUnitPattern(CALCULATOR), 'launch-unconfined: the app started the stock way');
+        // As the notification says, without the profile's limits: confining other
+        // launches must not limit this one behind its back, nor say the opposite.
+        await ctx.sleep(1500);
+        const unit = stockUnitPattern(CALCULATOR).exec(cgroup)[1];
+        const {MemoryMax} = await ctx.systemctlShow(unit, ['MemoryMax']);
+        ctx.assert.equal(MemoryMax, 'infinity', `the stock scope ${unit} has no MemoryMax`);
+        ctx.assert.deepEqual((await confineNotifications(ctx)).map(n => n.title), [notification.title],
+            'the failure notification alone');
     }
-    await assertNoExceptions(ctx, cursor);
-    await ctx.hideOverview();
 }
 
 const INVALID = /MemoryMax.*not a size|NoNewPrivileges must be a true\/false value/;

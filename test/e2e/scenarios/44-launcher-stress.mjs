@@ -2,7 +2,7 @@
 // many disable/enable cycles leave the shell exactly as it was.
 import {
     RESOURCE_PROFILE, assertNoExceptions, callApp, clearConfineNotifications, confineNotifications, confineUnitPattern,
-    installRecorder, setEnabled, setProfiles, writeDesktopFile,
+    installRecorder, setEnabled, setProfiles, shellPid, writeDesktopFile,
 } from '../support/launcher.mjs';
 
 export const title = 'quick launches and enable/disable cycles';
@@ -43,11 +43,11 @@ export const tests = [
         name: '50 disable/enable cycles restore every patched method and leak nothing',
         fn: async ctx => {
             await setEnabled(ctx, false);
-            const shellPid = (await ctx.shOk('systemctl --user show -P MainPID gnome-shell-headless.service')).trim();
+            const pid = await shellPid(ctx);
             const resources = async () => ({
-                fds: Number((await ctx.shOk(`ls /proc/${shellPid}/fd | wc -l`)).trim()),
+                fds: Number((await ctx.shOk(`ls /proc/${pid}/fd | wc -l`)).trim()),
                 connections: Number((await ctx.shOk(
-                    `busctl --user list --no-legend | awk '$2 == ${shellPid} && $1 ~ /^:/' | wc -l`)).trim()),
+                    `busctl --user list --no-legend | awk '$2 == ${pid} && $1 ~ /^:/' | wc -l`)).trim()),
                 sources: await ctx.evalJs(`Main.messageTray.getSources().filter(s => s.title === 'Confine').length`),
             });
             await ctx.evalJs(`globalThis.__confineOriginals = Object.fromEntries(${JSON.stringify(PATCHED)}

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import {
     RESOURCE_PROFILE, SANDBOX_PROFILE, SCHEMA, assertNoExceptions, closeApp, confineUnitPattern, resetSettings,
-    setEnabled, setProfiles, shellOpenPaths, waitForWindow,
+    setEnabled, setProfiles, shellOpenPaths, shellPid, waitForWindow,
 } from '../support/launcher.mjs';
 
 export const title = 'running apps indicator';
@@ -88,7 +88,7 @@ async function shootMenu(ctx, name) {
 
 /** Who the shell is on the session bus: its connections and (where dbus-daemon keeps stats) their match rules. */
 async function busFootprint(ctx) {
-    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+    const pid = await shellPid(ctx);
     const out = await ctx.shOk(`for name in $(busctl --user list --no-legend --unique | awk '$2 == ${pid} {print $1}'); do
         rules=$(busctl --user call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.Debug.Stats GetConnectionStats s "$name" 2>/dev/null | grep -o '"MatchRules" u [0-9]*' | awk '{print $3}')
         echo "$name \${rules:-?}"
@@ -124,7 +124,7 @@ async function stableFootprint(ctx) {
  * 10 s, and asks each unit for its limits every 5 s; its counters come from files).
  */
 async function systemdReadsWithin(ctx, ms) {
-    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+    const pid = await shellPid(ctx);
     const names = (await ctx.shOk(`busctl --user list --no-legend --unique | awk '$2 == ${pid} {print $1}'`)).trim().split('\n').filter(Boolean);
     const out = await ctx.sh(`timeout ${ms / 1000} busctl --user monitor --json=short ` +
         `--match "type='method_call',destination='org.freedesktop.systemd1'" 2>/dev/null`);

@@ -14,7 +14,8 @@
 // window, with the notification that names what could not be applied. An app without
 // a profile keeps a unit without limits. Then edits with gsettings reach a running
 // unit within 1 s: changed values, a removed property back to the manager's default,
-// and "no confinement" back to no limits.
+// and "no confinement" back to no limits. Apps that ran while Confine was disabled get
+// their limits when it is enabled.
 import {
     SCHEMA, assertNoExceptions, clearConfineNotifications, closeApp, confineNotifications, confineUnitPattern, resetSettings,
     setEnabled, setProfiles, stockUnitPattern, waitForWindow,
@@ -90,7 +91,8 @@ async function defaultTasksMax(ctx) {
     return (await ctx.shOk('systemctl --user show -p DefaultTasksMax --value')).trim();
 }
 
-async function assertNotice(ctx, appName) {
+/** The notification about `appName`, started outside Confine by `origin` as the notification says it. */
+async function assertNotice(ctx, appName, origin) {
     const notices = await ctx.waitFor(async () => {
         const all = await confineNotifications(ctx);
         return all.some(n => n.body.includes(appName)) ? all : null;
@@ -98,7 +100,7 @@ async function assertNotice(ctx, appName) {
     const notice = notices.find(n => n.body.includes(appName));
     ctx.log(`notification: ${JSON.stringify(notice)}`);
     ctx.assert.match(notice.title, /runs under profile “E2E other”/);
-    ctx.assert.match(notice.body, /started outside Confine/);
+    ctx.assert.ok(notice.body.includes(`started outside Confine by ${origin}.`), `started by ${origin}: ${notice.body}`);
     ctx.assert.match(notice.body, /MemoryMax, CPUQuota, TasksMax/);
     ctx.assert.match(notice.body, /NoNewPrivileges, PrivateTmp could not be applied/);
 }
@@ -132,7 +134,7 @@ async function closeAll(ctx) {
 }
 
 /** An app with a profile, started by `launch` outside Confine, ends up in a Confine scope with its limits. */
-async function launchedOutside(ctx, desktopId, appName, launch) {
+async function launchedOutside(ctx, desktopId, appName, origin, launch) {
     const cursor = await ctx.journalCursor();
     await closeAll(ctx);
     await clearConfineNotifications(ctx);
@@ -142,7 +144,7 @@ async function launchedOutside(ctx, desktopId, appName, launch) {
     const window = await waitForWindow(ctx, desktopId);
     const { unit } = await expectUnit(ctx, window.pid, OTHER_EXPECTED, 2000, appName);
     ctx.assert.match(`/${unit}`, confineUnitPattern(desktopId), 'a scope of its own');
-    await assertNotice(ctx, appName);
+    await assertNotice(ctx, appName, origin);
     await closeApp(ctx, desktopId);
     await assertNoExceptions(ctx, cursor);
 }
@@ -150,7 +152,7 @@ async function launchedOutside(ctx, desktopId, appName, launch) {
 export const tests = [
     {
         name: 'gio launch from a terminal: the app moves into a scope of its own with the profile\'s limits',
-        fn: ctx => launchedOutside(ctx, CALCULATOR, 'Calculator', async () => {
+        fn: ctx => launchedOutside(ctx, CALCULATOR, 'Calculator', 'a terminal', async () => {
             const terminal = `vte-spawn-e2e${Date.now()}.scope`;
             await ctx.shOk(`systemd-run --user --collect --quiet -- systemd-run --user --scope --quiet --unit=${terminal} ` +
                 `-- gio launch /usr/share/applications/${CALCULATOR}`);
@@ -158,7 +160,7 @@ export const tests = [
     },
     {
         name: 'opened by another app: the app moves out of the opener\'s scope with its own limits',
-        fn: ctx => launchedOutside(ctx, CALCULATOR, 'Calculator', async () => {
+        fn: ctx => launchedOutside(ctx, CALCULATOR, 'Calculator', 'Text Editor', async () => {
             // The opener's scope, as the shell names it for the Text Editor (which has no profile here).
             const opener = `app-gnome-org.gnome.TextEditor-${Date.now() % 100000}.scope`;
             await ctx.shOk(`systemd-run --user --collect --quiet -- systemd-run --user --scope --quiet --unit=${opener} ` +
@@ -167,7 +169,7 @@ export const tests = [
     },
     {
         name: 'gapplication launch (D-Bus activation by dbus-daemon): the app moves out of dbus.service with the limits',
-        fn: ctx => launchedOutside(ctx, EDITOR, 'Text Editor', () => ctx.shOk('gapplication launch org.gnome.TextEditor')),
+        fn: ctx => launchedOutside(ctx, EDITOR, 'Text Editor', 'D-Bus activation', () => ctx.shOk('gapplication launch org.gnome.TextEditor')),
     },
     {
         name: 'a stock app-gnome scope gets the limits; an app without a profile keeps none',
@@ -182,7 +184,7 @@ export const tests = [
             let window = await waitForWindow(ctx, CALCULATOR);
             const { unit } = await expectUnit(ctx, window.pid, OTHER_EXPECTED, 2000, 'stock scope');
             ctx.assert.match(`/${unit}`, stockUnitPattern(CALCULATOR), 'the stock scope itself');
-            await assertNotice(ctx, 'Calculator');
+            await assertNotice(ctx, 'Calculator', 'GNOME');
             await closeApp(ctx, CALCULATOR);
 
             await setProfiles(ctx, { profiles: [OTHER_PROFILE], assignments: {} });
@@ -195,6 +197,72 @@ export const tests = [
                 { MemoryMax: 'infinity', CPUQuotaPerSecUSec: 'infinity', TasksMax: await defaultTasksMax(ctx) },
                 'an app without a profile is left untouched');
             await closeApp(ctx, CALCULATOR);
+            await assertNoExceptions(ctx, cursor);
+        },
+    },
+    {
+        name: 'apps started while Confine was disabled get their limits at enable; told once, not again after an unlock',
+        fn: async ctx => {
+            const cursor = await ctx.journalCursor();
+            await closeAll(ctx);
+            await clearConfineNotifications(ctx);
+            await setProfiles(ctx, { profiles: [OTHER_PROFILE], assignments: { [CALCULATOR]: 'other', [EDITOR]: 'other' } });
+            await setEnabled(ctx, false);
+            let enabled = false;
+            try {
+                // A stock scope, and a process the bus daemon started in dbus.service.
+                await stockLaunch(ctx, CALCULATOR);
+                const calculator = await waitForWindow(ctx, CALCULATOR);
+                await ctx.shOk('gapplication launch org.gnome.TextEditor');
+                const editor = await waitForWindow(ctx, EDITOR);
+                const stockUnit = await unitOf(ctx, calculator.pid);
+                ctx.assert.match(`/${stockUnit}`, stockUnitPattern(CALCULATOR));
+                ctx.assert.equal((await ctx.systemctlShow(stockUnit, ['MemoryMax'])).MemoryMax, 'infinity',
+                    'nothing applied while Confine is disabled');
+                ctx.assert.doesNotMatch(`/${await unitOf(ctx, editor.pid)}`, confineUnitPattern(EDITOR));
+
+                await setEnabled(ctx, true);
+                enabled = true;
+                const calculatorAfter = await expectUnit(ctx, calculator.pid, OTHER_EXPECTED, 2000, 'Calculator, running at enable');
+                ctx.assert.equal(calculatorAfter.unit, stockUnit, 'the stock scope itself got the limits');
+                const editorAfter = await expectUnit(ctx, editor.pid, OTHER_EXPECTED, 2000, 'Text Editor, running at enable');
+                ctx.assert.match(`/${editorAfter.unit}`, confineUnitPattern(EDITOR), 'the editor moved into a scope of its own');
+                await assertNotice(ctx, 'Calculator', 'GNOME');
+                await assertNotice(ctx, 'Text Editor', 'D-Bus activation');
+
+                // The shell disables extensions while the screen is locked: an unlock enables
+                // Confine again, and the apps it already limited are not told about again.
+                await clearConfineNotifications(ctx);
+                await newSession(ctx);
+                await ctx.sleep(2000);
+                const notices = await confineNotifications(ctx);
+                ctx.log(`notifications after enabling again: ${JSON.stringify(notices)}`);
+                ctx.assert.deepEqual(notices, [], 'nothing new to tell after an unlock');
+                for (const [pid, what] of [[calculator.pid, 'Calculator'], [editor.pid, 'Text Editor']])
+                    await expectUnit(ctx, pid, OTHER_EXPECTED, 500, `${what}, after enabling again`);
+
+                // Moved to "no confinement" while Confine is off: the scope Confine made is freed
+                // at enable; the stock scope, whose assignment did not change, keeps its limits.
+                await setEnabled(ctx, false);
+                enabled = false;
+                await ctx.gsettings('set', SCHEMA, 'app-profiles', `{'${CALCULATOR}': 'other', '${EDITOR}': ''}`);
+                await ctx.sleep(500);
+                ctx.assert.equal((await ctx.systemctlShow(editorAfter.unit, ['MemoryMax'])).MemoryMax, `${OTHER_EXPECTED.MemoryMax}`,
+                    'nothing changes while Confine is disabled');
+                await setEnabled(ctx, true);
+                enabled = true;
+                const free = { MemoryMax: 'infinity', CPUQuotaPerSecUSec: 'infinity', TasksMax: await defaultTasksMax(ctx) };
+                const freed = await expectUnit(ctx, editor.pid, free, 2000, 'Text Editor, now without confinement, at enable');
+                ctx.assert.equal(freed.unit, editorAfter.unit, 'the same scope, freed');
+                await expectUnit(ctx, calculator.pid, OTHER_EXPECTED, 500, 'Calculator, still assigned');
+                await ctx.sleep(1000);
+                ctx.assert.deepEqual(await confineNotifications(ctx), [], 'freeing an app tells nothing');
+            } finally {
+                if (!enabled)
+                    await setEnabled(ctx, true);
+                await closeAll(ctx);
+                await resetSettings(ctx);
+            }
             await assertNoExceptions(ctx, cursor);
         },
     },

@@ -1,46 +1,12 @@
 // The preferences panel under real Gtk/Adw on the shell's display: test/prefs/run.js
 // opens the panel the way `gnome-extensions prefs` does and drives its widgets.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import {
-    assertNoExceptions, cgroupOf, closeApp, confineUnitPattern, resetSettings, setProfiles, waitForWindow,
+    assertNoExceptions, cgroupOf, confineUnitPattern,
 } from '../support/launcher.mjs';
+import { CALCULATOR, installPrefsTests, runGjs, withRunningCalculator } from '../support/prefs.mjs';
 
 export const title = 'preferences panel widgets write only valid settings (gjs, real Gtk/Adw)';
 export const timeoutMs = 240_000;
-
-const SOURCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prefs');
-const FILES = ['testing.js', 'environment.js', 'run.js', 'panel.test.js', 'running.test.js'];
-const DEST = '/home/tester/confine-prefs-tests';
-
-/** Copies the gjs tests in and returns the environment gjs needs to load gnome-shell's prefs code. */
-export async function installPrefsTests(ctx) {
-    for (const name of FILES)
-        await ctx.copyIn(path.join(SOURCE, name), `${DEST}/${name}`);
-    // The Extensions service's private library (Shew) lives with gnome-shell's own libraries.
-    const typelib = (await ctx.shOk('find /usr/lib -name Shew-0.typelib -print -quit')).trim();
-    if (!typelib)
-        throw new Error('gnome-shell\'s Shew typelib not found');
-    const girDir = path.posix.dirname(typelib);
-    return `GI_TYPELIB_PATH=${girDir} LD_LIBRARY_PATH=${path.posix.dirname(girDir)}`;
-}
-
-export async function runGjs(ctx, env, filter = '') {
-    const r = await ctx.sh(`cd ${DEST} && ${env} gjs -m run.js ${ctx.shellQuote(filter)} 2>&1`, { timeoutMs: 200_000 });
-    for (const line of r.stdout.trimEnd().split('\n'))
-        ctx.log(line);
-    const passed = (r.stdout.match(/^ok \d+/gm) ?? []).length;
-    const failed = (r.stdout.match(/^not ok \d+/gm) ?? []).length;
-    ctx.log(`gjs panel tests on GNOME ${ctx.version}: ${passed} passed, ${failed} failed (exit ${r.code})`);
-    ctx.assert.equal(r.code, 0, 'gjs tests failed');
-    ctx.assert.ok(passed > 0, 'no gjs test ran');
-    return r.stdout;
-}
-
-const CALCULATOR = 'org.gnome.Calculator.desktop';
-/** test/prefs/running.test.js edits this profile of the running Calculator. */
-const RUNNING_PROFILE = "'running': {'name': <'E2E running'>, 'MemoryMax': <'250M'>, 'NoNewPrivileges': <true>}";
 
 const LOCK_DB = '/etc/dconf/db/confine-test';
 const LOCKS = ['profiles', 'default-profile'].map(key => `/org/gnome/shell/extensions/confine/${key}`);
@@ -86,19 +52,11 @@ export const tests = [
         name: 'a running confined app: "restart to apply" on its row, a warning when MemoryMax drops below its use (real user manager)',
         fn: async ctx => {
             const cursor = await ctx.journalCursor();
-            const env = await installPrefsTests(ctx);
-            await ctx.hideOverview();
-            await setProfiles(ctx, { profiles: [RUNNING_PROFILE], assignments: { [CALCULATOR]: 'running' } });
-            await ctx.evalJs(`imports.gi.Shell.AppSystem.get_default().lookup_app('${CALCULATOR}').activate(); true`);
-            try {
-                const window = await waitForWindow(ctx, CALCULATOR);
+            await withRunningCalculator(ctx, async (env, window) => {
                 const unit = confineUnitPattern(CALCULATOR, 'service').exec(await cgroupOf(ctx, window.pid))?.[1];
                 ctx.assert.ok(unit, 'the Calculator runs in the service Confine started for its NoNewPrivileges');
                 await runGjs(ctx, `${env} CONFINE_PREFS_TEST_RUNNING=${ctx.shellQuote(unit)}`);
-            } finally {
-                await closeApp(ctx, CALCULATOR);
-                await resetSettings(ctx);
-            }
+            });
             await assertNoExceptions(ctx, cursor);
         },
     },

@@ -4,7 +4,7 @@
 // 3 s after it opened: opening it builds 20 rows with their submenus once, which is
 // printed on its own).
 // Runs only with CONFINE_E2E_BENCH=1 (npm run bench:indicator).
-import { RESOURCE_PROFILE, resetSettings, setEnabled, setProfiles, writeDesktopFile } from '../support/launcher.mjs';
+import { RESOURCE_PROFILE, resetSettings, setEnabled, setProfiles, shellPid, writeDesktopFile } from '../support/launcher.mjs';
 
 export const title = 'running-apps menu: shell CPU benchmark';
 export const timeoutMs = 900_000;
@@ -45,7 +45,7 @@ export default async function (ctx) {
         await ctx.evalJs(`imports.gi.Shell.AppSystem.get_default().lookup_app('${appId(i)}').activate(); true`);
     await ctx.waitFor(async () => Number((await ctx.sh("systemctl --user list-units --no-legend 'app-confine-*' | grep -c 'e2e.x2didle' || true")).stdout) >= APPS,
         60_000, `${APPS} confined units`);
-    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+    const pid = await shellPid(ctx);
     try {
         await ctx.sleep(5000);
         const closed = await measure(ctx, pid, 'enabled, menu closed');

@@ -1,12 +1,17 @@
 // Issue 11 benchmark (printed, not asserted): what the user manager's unit events cost
-// the shell. 200 transient units of no app are started within 10 s, with
-// confine-other-launches on and then off: gnome-shell's CPU time per event, and the
-// round trips of an Eval made every 100 ms meanwhile (a stall would show there). Among
-// them, app scopes named as GNOME names them, of an app with a profile: each must get
-// its MemoryMax (none missed). Runs only with CONFINE_E2E_BENCH=1 (npm run bench:other-launches).
-import { performance } from 'node:perf_hooks';
-
-import { SCHEMA, resetSettings, setEnabled, setProfiles } from '../support/launcher.mjs';
+// the shell.
+// - Per unrelated event: 200 transient units of no app within 10 s, with
+//   confine-other-launches on, off, and Confine disabled (the stock shell), in three
+//   rounds taken in turn: gnome-shell's CPU time beyond its idle rate, for its main
+//   thread (which runs the main loop) and for the whole process (GDBus reads and
+//   matches messages on a thread of its own), per event beyond the stock shell's.
+// - Missed and stalls: the same 200 units with 10 app scopes among them, named as GNOME
+//   names them, of an app with a profile: each must get its MemoryMax (none missed),
+//   while an Eval made every 50 ms inside the container times the main loop, with
+//   Confine and with the stock shell.
+// Runs only with CONFINE_E2E_BENCH=1 (npm run bench:other-launches).
+import { GUEST_DIR } from '../lib/shell.mjs';
+import { SCHEMA, resetSettings, setEnabled, setProfiles, shellPid } from '../support/launcher.mjs';
 
 export const title = 'unit events: shell cost benchmark';
 export const timeoutMs = 600_000;
@@ -16,41 +21,28 @@ export const versions = (process.env.CONFINE_BENCH_VERSIONS ?? '48 50 51').split
 const UNITS = 200;
 const APP_SCOPES = 10;
 const SECONDS = 10;
+const ROUNDS = 3;
 const APP = 'confine-e2e-bench.desktop';
 const PROFILE = "'bench': {'name': <'E2E bench'>, 'MemoryMax': <'123M'>}";
 
+/**
+ * gnome-shell's CPU seconds: the whole process, and its main thread alone (the thread
+ * whose id is the process's), which runs the main loop.
+ */
 async function shellCpuSeconds(ctx, pid) {
-    const out = await ctx.shOk(`cut -d' ' -f14,15 /proc/${pid}/stat; getconf CLK_TCK`);
-    const [times, ticks] = out.trim().split('\n');
-    const [user, system] = times.split(' ').map(Number);
-    return (user + system) / Number(ticks);
-}
-
-/** Eval round trips every 100 ms until `done` settles. */
-async function roundTrips(ctx, done) {
-    const samples = [];
-    let finished = false;
-    done.finally(() => {
-        finished = true;
-    });
-    while (!finished) {
-        const start = performance.now();
-        await ctx.evalJs('true');
-        samples.push(performance.now() - start);
-        await ctx.sleep(100);
-    }
-    samples.sort((a, b) => a - b);
-    const at = q => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
-    return `n=${samples.length} median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${samples.at(-1).toFixed(1)} ms`;
+    const out = await ctx.shOk(`cut -d' ' -f14,15 /proc/${pid}/stat; cut -d' ' -f14,15 /proc/${pid}/task/${pid}/stat; getconf CLK_TCK`);
+    const [processTimes, mainTimes, ticks] = out.trim().split('\n');
+    const seconds = times => times.split(' ').map(Number).reduce((a, b) => a + b, 0) / Number(ticks);
+    return { process: seconds(processTimes), main: seconds(mainTimes) };
 }
 
 /**
- * Starts UNITS unrelated transient services and APP_SCOPES app scopes within about
- * SECONDS, inside the container. The scopes' sleep outlives the run, so they can be read
- * afterwards; they are stopped then.
+ * Starts UNITS unrelated transient services within about SECONDS, inside the container,
+ * and with `appScopes` that many app scopes among them. The scopes' sleep outlives the
+ * run, so they can be read afterwards; they are stopped then.
  */
-function startUnits(ctx, tag) {
-    const every = Math.floor(UNITS / APP_SCOPES);
+function startUnits(ctx, tag, appScopes) {
+    const every = appScopes > 0 ? Math.floor(UNITS / appScopes) : UNITS + 1;
     return ctx.shOk(`for i in $(seq 1 ${UNITS}); do
         systemd-run --user --quiet --collect --unit=bench-${tag}-$i true &
         if [ $((i % ${every})) -eq 0 ]; then
@@ -61,69 +53,111 @@ function startUnits(ctx, tag) {
     done; wait`, { timeoutMs: 180_000 });
 }
 
-/** The shell's CPU seconds per wall second while nothing happens, over `seconds`. */
+/** The shell's CPU seconds per wall second while nothing happens, over `seconds`, for the process and its main thread. */
 async function idleRate(ctx, pid, seconds) {
     const before = await shellCpuSeconds(ctx, pid);
     const started = Date.now();
     await ctx.sleep(seconds * 1000);
-    return (await shellCpuSeconds(ctx, pid) - before) / ((Date.now() - started) / 1000);
+    const after = await shellCpuSeconds(ctx, pid);
+    const wall = (Date.now() - started) / 1000;
+    return { process: (after.process - before.process) / wall, main: (after.main - before.main) / wall };
 }
 
+const perUnit = seconds => `${(seconds * 1e6 / UNITS).toFixed(0)} µs`;
+
 /**
- * The shell's CPU time for the unit events, its idle time over the same span taken
- * away, and how many app scopes got the profile's MemoryMax. Nothing else talks to the
- * shell meanwhile: the stall check runs separately.
+ * The shell's CPU time for UNITS unrelated unit events, its idle time over the same
+ * span taken away, for the process and its main thread. Nothing else talks to the shell
+ * meanwhile.
  */
-async function run(ctx, pid, tag, label) {
+async function unrelatedCost(ctx, pid, tag, label) {
     const idle = await idleRate(ctx, pid, 5);
     const before = await shellCpuSeconds(ctx, pid);
     const started = Date.now();
-    await startUnits(ctx, tag);
+    await startUnits(ctx, tag, 0);
     const seconds = (Date.now() - started) / 1000;
-    const used = await shellCpuSeconds(ctx, pid) - before;
-    const events = UNITS + APP_SCOPES;
-    const extra = used - idle * seconds;
-    ctx.log(`${label.padEnd(28)} ${events} units in ${seconds.toFixed(1)} s: shell CPU ${(used * 1000).toFixed(0)} ms, ` +
-        `idle ${(idle * 1000).toFixed(1)} ms/s, so ${(extra * 1e6 / events).toFixed(0)} µs per unit beyond idle`);
+    const after = await shellCpuSeconds(ctx, pid);
+    const extra = {
+        process: after.process - before.process - idle.process * seconds,
+        main: after.main - before.main - idle.main * seconds,
+    };
+    ctx.log(`${label.padEnd(34)} ${UNITS} units in ${seconds.toFixed(1)} s: shell CPU ${((after.process - before.process) * 1000).toFixed(0)} ms ` +
+        `(main thread ${((after.main - before.main) * 1000).toFixed(0)} ms), idle ${(idle.process * 1000).toFixed(1)} ms/s ` +
+        `(main ${(idle.main * 1000).toFixed(1)}): ${perUnit(extra.process)} per unit beyond idle (main thread ${perUnit(extra.main)})`);
+    return extra;
+}
+
+/**
+ * Starts UNITS units with APP_SCOPES app scopes among them while an Eval every 50 ms
+ * inside the container (the harness's own Eval from the host costs hundreds of ms)
+ * times the main loop. Returns the round trips (median, p95, max) and how many app
+ * scopes got the profile's MemoryMax.
+ */
+async function underLoad(ctx, tag) {
+    const probe = ctx.shOk(`gjs -m ${GUEST_DIR}/latency.js ${SECONDS * 1000 + 3000} 50`, { timeoutMs: 120_000 });
+    await startUnits(ctx, tag, APP_SCOPES);
+    const samples = JSON.parse(await probe).map(([, ms]) => ms).sort((a, b) => a - b);
     const out = await ctx.shOk(`for u in $(systemctl --user list-units --no-legend --plain 'app-gnome-confine*bench-${tag}*' | awk '{print $1}'); do
         echo "$u $(systemctl --user show -p MemoryMax --value "$u")"; done`);
+    await ctx.sh(`systemctl --user stop 'app-gnome-confine*bench-${tag}*' 2>/dev/null || true`);
     const scopes = out.trim().split('\n').filter(Boolean).map(line => line.split(' '));
     const limited = scopes.filter(([, value]) => value === `${123 * 2 ** 20}`).length;
-    ctx.log(`${label.padEnd(28)} app scopes with the profile's MemoryMax: ${limited} of ${scopes.length}`);
-    await ctx.sh(`systemctl --user stop 'app-gnome-confine*bench-${tag}*' 2>/dev/null || true`);
-    return { extra, limited, scopes: scopes.length };
+    const at = q => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
+    return {
+        trips: `n=${samples.length} median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${samples.at(-1).toFixed(1)} ms`,
+        limited,
+        scopes: scopes.length,
+    };
+}
+
+/** The median of the rounds' values. */
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Runs `fn` with Confine disabled, and enables it again. */
+async function disabled(ctx, fn) {
+    await setEnabled(ctx, false);
+    try {
+        await ctx.sleep(2000);
+        return await fn();
+    } finally {
+        await setEnabled(ctx, true);
+    }
 }
 
 export default async function (ctx) {
     if (process.env.CONFINE_E2E_BENCH !== '1')
         return ctx.skip('benchmark: run with CONFINE_E2E_BENCH=1 (npm run bench:other-launches)');
     await setProfiles(ctx, { profiles: [PROFILE], assignments: { [APP]: 'bench' } });
-    const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+    const pid = await shellPid(ctx);
+    const cost = { on: [], off: [], stock: [] };
     try {
         await ctx.sleep(2000);
-        const on = await run(ctx, pid, 'on', 'confine-other-launches on');
-        // A stall of the main loop shows in the round trips of an Eval made every 100 ms.
-        const units = startUnits(ctx, 'stall');
-        const trips = await roundTrips(ctx, units);
-        await units;
-        await ctx.sh('systemctl --user stop \'app-gnome-confine*bench-stall*\' 2>/dev/null || true');
-        ctx.log(`${'while units start (on)'.padEnd(28)} Eval round trips ${trips}`);
-        await ctx.gsettings('set', SCHEMA, 'confine-other-launches', 'false');
-        await ctx.sleep(2000);
-        const off = await run(ctx, pid, 'off', 'confine-other-launches off');
-        // The stock shell's own cost of the same events, for comparison.
-        await setEnabled(ctx, false);
-        let stock;
-        try {
+        const loaded = await underLoad(ctx, 'loadon');
+        ctx.log(`${'while units start, Confine on'.padEnd(34)} Eval round trips ${loaded.trips}; ` +
+            `app scopes with the profile's MemoryMax: ${loaded.limited} of ${loaded.scopes}`);
+        const stock = await disabled(ctx, () => underLoad(ctx, 'loadstock'));
+        ctx.log(`${'while units start, Confine disabled'.padEnd(34)} Eval round trips ${stock.trips}`);
+        // The rounds take on, off and the stock shell in turn, so that a slower spell of
+        // the machine does not fall on one of them alone.
+        for (let round = 1; round <= ROUNDS; round++) {
+            await ctx.gsettings('set', SCHEMA, 'confine-other-launches', 'true');
             await ctx.sleep(2000);
-            stock = await run(ctx, pid, 'stock', 'Confine disabled');
-        } finally {
-            await setEnabled(ctx, true);
+            cost.on.push(await unrelatedCost(ctx, pid, `on${round}`, `round ${round}: other launches on`));
+            await ctx.gsettings('set', SCHEMA, 'confine-other-launches', 'false');
+            await ctx.sleep(2000);
+            cost.off.push(await unrelatedCost(ctx, pid, `off${round}`, `round ${round}: other launches off`));
+            cost.stock.push(await disabled(ctx, () => unrelatedCost(ctx, pid, `stock${round}`, `round ${round}: Confine disabled`)));
         }
-        const perUnit = value => `${(value * 1e6 / (UNITS + APP_SCOPES)).toFixed(0)} µs`;
-        ctx.log(`BENCH shell CPU per unit event beyond the stock shell's: other launches on ${perUnit(on.extra - stock.extra)}, ` +
-            `off ${perUnit(off.extra - stock.extra)}; app scopes missed with it on: ${on.scopes - on.limited} of ${on.scopes}`);
-        ctx.assert.equal(on.scopes, APP_SCOPES, 'every app scope was there to be read');
+        const beyondStock = (phase, part) => perUnit(median(cost[phase].map(extra => extra[part])) - median(cost.stock.map(extra => extra[part])));
+        ctx.log(`BENCH per unrelated unit event beyond the stock shell's (medians of ${ROUNDS} rounds): ` +
+            `main thread: other launches on ${beyondStock('on', 'main')}, off ${beyondStock('off', 'main')}; ` +
+            `whole process: on ${beyondStock('on', 'process')}, off ${beyondStock('off', 'process')}. ` +
+            `Under load: app scopes missed ${loaded.scopes - loaded.limited} of ${loaded.scopes}; ` +
+            `Eval round trips with Confine ${loaded.trips}, stock ${stock.trips}`);
+        ctx.assert.equal(loaded.scopes, APP_SCOPES, 'every app scope was there to be read');
     } finally {
         await ctx.gsettings('reset', SCHEMA, 'confine-other-launches');
         await resetSettings(ctx);

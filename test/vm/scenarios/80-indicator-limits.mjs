@@ -2,7 +2,7 @@
 // say (memory and CPU within 10 %), and each limit that acts (a memory bomb at MemoryMax,
 // sustained MemoryHigh throttling, a fork refused at TasksMax) gives exactly one
 // notification naming the profile.
-import { clearConfineNotifications, confineNotifications, setEnabled, shellOpenPaths } from '../../e2e/support/launcher.mjs';
+import { clearConfineNotifications, confineNotifications, setEnabled, shellOpenPaths, shellPid } from '../../e2e/support/launcher.mjs';
 import {
     assertShellHealthy, installApp, keyedFile, launchApp, setProfiles, stopUnit, unitOf,
 } from '../support/limits.mjs';
@@ -128,7 +128,7 @@ export const tests = [
         fn: async ctx => {
             const appId = await installApp(ctx, 'nidle', 'idle');
             await setProfiles(ctx, { profiles: [TASKS_PROFILE], assignments: { [appId]: 'tasks' } });
-            const pid = (await ctx.shOk('systemctl --user show -p MainPID --value gnome-shell-headless.service')).trim();
+            const pid = await shellPid(ctx);
             const watches = async () => Number((await ctx.rootShOk(`cat /proc/${pid}/fdinfo/* 2>/dev/null | grep -c '^inotify wd:' || true`)).trim());
             const app = await launchApp(ctx, appId, 'nidle');
             const { unit } = unitOf(app.cgroup);

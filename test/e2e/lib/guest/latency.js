@@ -1,4 +1,4 @@
-// Runs in the VM as tester (gjs -m): measures how quickly the shell answers.
+// Runs as tester in a container or the VM (gjs -m): measures how quickly the shell answers.
 // Calls org.gnome.Shell.Eval('1') every ARGV[1] ms for ARGV[0] ms and prints
 // [[start (ms since the Unix epoch), round trip (ms)], ...] as JSON. A stalled
 // shell main loop shows as long round trips (Eval runs on the main loop).
