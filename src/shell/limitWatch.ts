@@ -62,10 +62,6 @@ export class LimitWatch {
                 if (result === 'done' && appUnitOf(name)?.confined)
                     this.#watchByName(name);
             }),
-            userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) => {
-                const [name] = parameters.deepUnpack() as [string, string];
-                this.#unwatch(name);
-            }),
             userManager.onOpened(connection => this.#catchUp(connection)),
         ];
         userManager.connection().then(connection => {
@@ -137,8 +133,13 @@ export class LimitWatch {
         };
         // Per unit: the bus then brings none of the many PropertiesChanged of other units
         // (bench 93: each unit that starts sends several).
-        watch.unsubscribe = this.#userManager.subscribe('org.freedesktop.DBus.Properties', 'PropertiesChanged',
-            (_path, parameters) => this.#propertiesChanged(watch, parameters), unit.path);
+        const unsubscribe = [
+            this.#userManager.subscribe('org.freedesktop.DBus.Properties', 'PropertiesChanged',
+                (_path, parameters) => this.#propertiesChanged(watch, parameters), unit.path),
+            // Its unloading alone: every unit of the session is unloaded some time.
+            this.#userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved', () => this.#unwatch(unit.name), SYSTEMD_PATH, unit.name),
+        ];
+        watch.unsubscribe = () => unsubscribe.forEach(stop => stop());
         this.#watched.set(unit.name, watch);
         return watch;
     }

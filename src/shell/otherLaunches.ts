@@ -119,6 +119,12 @@ export class OtherLaunches {
     #settleId = 0;
     /** App units whose profile was applied since they appeared. */
     readonly #handled = new Set<string>();
+    /**
+     * Units whose unloading Confine listens for (those handled, or with a sandbox change
+     * pending) → the end of that. Asked of the bus unit by unit: UnitRemoved of every
+     * other unit of the session would cost the shell a wake-up each (bench 93).
+     */
+    readonly #removalWatches = new Map<string, () => void>();
     /** Processes being looked at: the app's state changes more than once as its window appears. */
     readonly #adopting = new Set<number>();
     /** Apps told about this session. */
@@ -139,12 +145,6 @@ export class OtherLaunches {
         this.#unsubscribe = [
             userManager.subscribe(MANAGER_INTERFACE, 'UnitNew', (_path, parameters) =>
                 this.#unitNew(parameters.get_child_value(0).get_string()[0])),
-            userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved', (_path, parameters) => {
-                const name = parameters.get_child_value(0).get_string()[0];
-                if (this.#handled.delete(name))
-                    this.#gone.note(name);
-                this.#restartPending.delete(name);
-            }),
         ];
         // UnitNew only reaches a Subscribe()d connection: open it now, and look at what
         // runs already, on it and on every connection opened again later.
@@ -161,6 +161,8 @@ export class OtherLaunches {
     destroy(): void {
         this.#cancellable.cancel();
         this.#unsubscribe.forEach(unsubscribe => unsubscribe());
+        this.#removalWatches.forEach(unsubscribe => unsubscribe());
+        this.#removalWatches.clear();
         this.#host.settings.disconnectObject(this);
         Shell.AppSystem.get_default().disconnectObject(this);
         if (this.#settleId)
@@ -220,14 +222,14 @@ export class OtherLaunches {
         if (!app || (app.confined && !runsAlready) || this.#handled.has(name) || this.#gone.has(name))
             return;
         if (!app.confined && !runsAlready && this.#fallbacks.has(app.desktopId)) {
-            this.#handled.add(name);
+            this.#handle(name);
             return;
         }
         const resolution = resolveProfile(app.desktopId, this.#settings, _);
         if (app.confined && runsAlready && resolution.kind === 'unconfined' && this.#appOf(name)) {
             // Moved to "no confinement" while Confine was off: its own unit loses the limits
             // Confine gave it. A foreign unit's limits may be someone else's: left alone.
-            this.#handled.add(name);
+            this.#handle(name);
             this.#apply(name, resolvedProperties(resolution) ?? new Map())
                 .then(applied => applied && this.#setPending(name, applied.sandbox))
                 .catch(error => this.#warn(`cannot free ${name} of its limits`, error));
@@ -235,7 +237,7 @@ export class OtherLaunches {
         }
         if (resolution.kind !== 'confined' || !this.#appOf(name))
             return;
-        this.#handled.add(name);
+        this.#handle(name);
         const telling = app.confined ? 'never' : runsAlready ? 'if-changed' : 'always';
         this.#applyToUnit(name, app.desktopId, resolution.profile, originOf(name), telling)
             .catch(error => this.#warn(`cannot apply the profile of ${app.desktopId} to ${name}`, error));
@@ -306,7 +308,7 @@ export class OtherLaunches {
         const unitApp = this.#appOf(holder);
         if (unitApp?.desktopId === desktopId && !unitApp.confined) {
             // An app unit whose UnitNew came before Confine was listening.
-            this.#handled.add(holder);
+            this.#handle(holder);
             await this.#applyToUnit(holder, desktopId, profile, originOf(holder), 'always');
             return;
         }
@@ -315,7 +317,7 @@ export class OtherLaunches {
         const defaults = await this.#unitDefaults();
         const change = liveChange(profile.properties, {}, defaults);
         const name = unitName('scope', desktopId, randomSuffix(Math.random));
-        this.#handled.add(name);
+        this.#handle(name);
         await this.#host.userManager.callManager('StartTransientUnit',
             new GLib.Variant('(ssa(sv)a(sa(sv)))', [name, 'fail', [
                 ['PIDs', new GLib.Variant('au', [pid])],
@@ -429,11 +431,34 @@ export class OtherLaunches {
         }));
     }
 
+    /** Confine has looked at this unit and given it what it needs: not again while it is loaded. */
+    #handle(name: string): void {
+        this.#handled.add(name);
+        this.#watchRemoval(name);
+    }
+
+    #watchRemoval(name: string): void {
+        if (this.#removalWatches.has(name) || this.#cancellable.is_cancelled())
+            return;
+        this.#removalWatches.set(name, this.#host.userManager.subscribe(MANAGER_INTERFACE, 'UnitRemoved',
+            () => this.#unitRemoved(name), SYSTEMD_PATH, name));
+    }
+
+    #unitRemoved(name: string): void {
+        this.#removalWatches.get(name)?.();
+        this.#removalWatches.delete(name);
+        if (this.#handled.delete(name))
+            this.#gone.note(name);
+        this.#restartPending.delete(name);
+    }
+
     #setPending(name: string, sandbox: string[]): void {
-        if (sandbox.length > 0)
+        if (sandbox.length > 0) {
             this.#restartPending.set(name, sandbox);
-        else
+            this.#watchRemoval(name);
+        } else {
             this.#restartPending.delete(name);
+        }
     }
 
     #warn(what: string, error: unknown): void {

@@ -25,15 +25,29 @@ type JobListener = (result: JobResult) => void;
 /** A signal handler: the object path the signal came from and its parameters. */
 export type SignalHandler = (path: string, parameters: GLib.Variant) => void;
 
-interface StandingSubscription {
+/**
+ * One signal as the bus delivers it, to every handler that asked for it. Each D-Bus
+ * subscription costs the shell a main loop wake-up per signal, for every unit of the
+ * user's session, app or not (bench 93): the parts of Confine that want the same
+ * signal share one.
+ */
+interface SignalRoute {
     readonly iface: string;
     readonly member: string;
     /** One object's signals only, or null for those of every object. */
     readonly path: string | null;
-    readonly handler: SignalHandler;
-    /** Its id on the current connection, 0 while there is none. */
+    /** Those whose first argument is this string only (the bus filters them), or null for all. */
+    readonly arg0: string | null;
+    /** One entry per subscribe() call, so that a handler given twice is called twice. */
+    readonly handlers: Set<{handler: SignalHandler}>;
+    /** Its id on the current connection, 0 while there is none (or while JobRemoved's own carries it). */
     id: number;
 }
+
+const routeKey = (iface: string, member: string, path: string | null, arg0: string | null = null) =>
+    `${iface} ${member} ${path ?? '*'} ${arg0 ?? '*'}`;
+/** The route the connection's own JobRemoved subscription (for launches) serves as well. */
+const JOB_REMOVED_ROUTE = routeKey(MANAGER_INTERFACE, 'JobRemoved', null);
 
 /** How long to wait before opening a closed connection again, doubling up to the last. */
 const REOPEN_DELAYS_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
@@ -55,12 +69,23 @@ function privateConnection(address: string, cancellable: Gio.Cancellable): Promi
     });
 }
 
+/** Calls every handler of `route`; one that throws does not keep the signal from the others. */
+function deliver(route: SignalRoute, path: string, parameters: GLib.Variant): void {
+    for (const {handler} of [...route.handlers]) {
+        try {
+            handler(path, parameters);
+        } catch (error) {
+            console.error(`Confine: a handler of ${route.member} failed:`, error);
+        }
+    }
+}
+
 export class UserManager {
     #connection: Gio.DBusConnection | null = null;
     #connecting: Promise<Gio.DBusConnection> | null = null;
     #signalId = 0;
     #listeners = new Map<string, JobListener>();
-    readonly #subscriptions = new Set<StandingSubscription>();
+    readonly #routes = new Map<string, SignalRoute>();
     readonly #openedListeners = new Set<(connection: Gio.DBusConnection) => void>();
     #reopenSource = 0;
     #reopenAttempt = 0;
@@ -74,19 +99,29 @@ export class UserManager {
 
     /**
      * Calls `handler` with every `member` signal of the manager's `iface` (of the object
-     * at `path`, or of any) until the returned function is called, across reconnections. Signals sent
-     * while no connection was open are lost: `onOpened` tells when to catch up.
+     * at `path`, or of any; with `arg0`, those whose first argument is that string) until the
+     * returned function is called, across reconnections. Signals sent while no connection was
+     * open are lost: `onOpened` tells when to catch up.
      */
-    subscribe(iface: string, member: string, handler: SignalHandler, path: string | null = null): () => void {
-        const subscription: StandingSubscription = {iface, member, path, handler, id: 0};
-        this.#subscriptions.add(subscription);
-        if (this.#connection)
-            this.#subscribeOn(this.#connection, subscription);
+    subscribe(iface: string, member: string, handler: SignalHandler, path: string | null = null, arg0: string | null = null): () => void {
+        const key = routeKey(iface, member, path, arg0);
+        let route = this.#routes.get(key);
+        if (!route) {
+            route = {iface, member, path, arg0, handlers: new Set(), id: 0};
+            this.#routes.set(key, route);
+            if (this.#connection)
+                this.#subscribeOn(this.#connection, key, route);
+        }
+        const entry = {handler};
+        route.handlers.add(entry);
         return () => {
-            this.#subscriptions.delete(subscription);
-            if (this.#connection && subscription.id)
-                this.#connection.signal_unsubscribe(subscription.id);
-            subscription.id = 0;
+            route.handlers.delete(entry);
+            if (route.handlers.size > 0 || this.#routes.get(key) !== route)
+                return;
+            this.#routes.delete(key);
+            if (this.#connection && route.id)
+                this.#connection.signal_unsubscribe(route.id);
+            route.id = 0;
         };
     }
 
@@ -191,13 +226,13 @@ export class UserManager {
         if (this.#connection) {
             if (this.#signalId)
                 this.#connection.signal_unsubscribe(this.#signalId);
-            for (const subscription of this.#subscriptions) {
-                if (subscription.id)
-                    this.#connection.signal_unsubscribe(subscription.id);
+            for (const route of this.#routes.values()) {
+                if (route.id)
+                    this.#connection.signal_unsubscribe(route.id);
             }
             this.#connection.close(null, null);
         }
-        this.#subscriptions.clear();
+        this.#routes.clear();
         this.#connection = null;
         this.#signalId = 0;
     }
@@ -241,6 +276,9 @@ export class UserManager {
                     this.#listeners.delete(unit);
                     listener(result);
                 }
+                const route = this.#routes.get(JOB_REMOVED_ROUTE);
+                if (route)
+                    deliver(route, SYSTEMD_PATH, parameters);
             });
         try {
             await this.#call(connection, MANAGER_INTERFACE, 'Subscribe', null, null);
@@ -256,8 +294,8 @@ export class UserManager {
         }
         this.#connection = connection;
         this.#reopenAttempt = 0;
-        for (const subscription of this.#subscriptions)
-            this.#subscribeOn(connection, subscription);
+        for (const [key, route] of this.#routes)
+            this.#subscribeOn(connection, key, route);
         // The bus going away (the user manager restarting the session bus) must not
         // leave a dead connection behind for every later launch.
         connection.connect('closed', () => {
@@ -265,8 +303,8 @@ export class UserManager {
                 return;
             this.#connection = null;
             this.#signalId = 0;
-            for (const subscription of this.#subscriptions)
-                subscription.id = 0;
+            for (const route of this.#routes.values())
+                route.id = 0;
             this.#scheduleReopen();
         });
         for (const listener of this.#openedListeners) {
@@ -279,15 +317,18 @@ export class UserManager {
         return connection;
     }
 
-    #subscribeOn(connection: Gio.DBusConnection, subscription: StandingSubscription): void {
-        subscription.id = connection.signal_subscribe(SYSTEMD_NAME, subscription.iface, subscription.member,
-            subscription.path, null, Gio.DBusSignalFlags.NONE,
-            (_connection, _sender, path, _interface, _signal, parameters) => subscription.handler(path, parameters));
+    #subscribeOn(connection: Gio.DBusConnection, key: string, route: SignalRoute): void {
+        // JobRemoved reaches the handlers through the subscription every connection has.
+        if (key === JOB_REMOVED_ROUTE)
+            return;
+        route.id = connection.signal_subscribe(SYSTEMD_NAME, route.iface, route.member,
+            route.path, route.arg0, Gio.DBusSignalFlags.NONE,
+            (_connection, _sender, path, _interface, _signal, parameters) => deliver(route, path, parameters));
     }
 
     /** Opens a closed connection again soon if anyone waits for signals; backs off while that fails. */
     #scheduleReopen(): void {
-        if (this.#destroyed || this.#reopenSource || this.#subscriptions.size === 0)
+        if (this.#destroyed || this.#reopenSource || this.#routes.size === 0)
             return;
         const delay = REOPEN_DELAYS_MS[Math.min(this.#reopenAttempt, REOPEN_DELAYS_MS.length - 1)];
         this.#reopenAttempt++;

@@ -97,16 +97,31 @@ async function underLoad(ctx, tag) {
     const probe = ctx.shOk(`gjs -m ${GUEST_DIR}/latency.js ${SECONDS * 1000 + 3000} 50`, { timeoutMs: 120_000 });
     await startUnits(ctx, tag, APP_SCOPES);
     const samples = JSON.parse(await probe).map(([, ms]) => ms).sort((a, b) => a - b);
-    const out = await ctx.shOk(`for u in $(systemctl --user list-units --no-legend --plain 'app-gnome-confine*bench-${tag}*' | awk '{print $1}'); do
-        echo "$u $(systemctl --user show -p MemoryMax --value "$u")"; done`);
+    // Read when the load is over, then again until every scope has its MemoryMax or 5 s
+    // passed: an app scope that never gets it is missed; one that gets it late says how late.
+    const limitedScopes = async () => {
+        const out = await ctx.shOk(`for u in $(systemctl --user list-units --no-legend --plain 'app-gnome-confine*bench-${tag}*' | awk '{print $1}'); do
+            echo "$u $(systemctl --user show -p MemoryMax --value "$u")"; done`);
+        const scopes = out.trim().split('\n').filter(Boolean).map(line => line.split(' '));
+        return { scopes, limited: scopes.filter(([, value]) => value === `${123 * 2 ** 20}`) };
+    };
+    const ended = Date.now();
+    const atEnd = await limitedScopes();
+    let last = atEnd;
+    while (last.limited.length < last.scopes.length && Date.now() - ended < 5000) {
+        await ctx.sleep(100);
+        last = await limitedScopes();
+    }
+    const lateMs = Date.now() - ended;
+    const missed = last.scopes.filter(scope => !last.limited.includes(scope)).map(([name, value]) => `${name} (MemoryMax ${value})`);
     await ctx.sh(`systemctl --user stop 'app-gnome-confine*bench-${tag}*' 2>/dev/null || true`);
-    const scopes = out.trim().split('\n').filter(Boolean).map(line => line.split(' '));
-    const limited = scopes.filter(([, value]) => value === `${123 * 2 ** 20}`).length;
     const at = q => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
     return {
         trips: `n=${samples.length} median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${samples.at(-1).toFixed(1)} ms`,
-        limited,
-        scopes: scopes.length,
+        limited: `${atEnd.limited.length} of ${atEnd.scopes.length} when the load ended` +
+            (atEnd.limited.length < last.limited.length ? `, ${last.limited.length} within ${lateMs} ms after` : ''),
+        missed,
+        scopes: last.scopes.length,
     };
 }
 
@@ -137,7 +152,7 @@ export default async function (ctx) {
         await ctx.sleep(2000);
         const loaded = await underLoad(ctx, 'loadon');
         ctx.log(`${'while units start, Confine on'.padEnd(34)} Eval round trips ${loaded.trips}; ` +
-            `app scopes with the profile's MemoryMax: ${loaded.limited} of ${loaded.scopes}`);
+            `app scopes with the profile's MemoryMax: ${loaded.limited}; missed: ${loaded.missed.join(', ') || 'none'}`);
         const stock = await disabled(ctx, () => underLoad(ctx, 'loadstock'));
         ctx.log(`${'while units start, Confine disabled'.padEnd(34)} Eval round trips ${stock.trips}`);
         // The rounds take on, off and the stock shell in turn, so that a slower spell of
@@ -155,7 +170,7 @@ export default async function (ctx) {
         ctx.log(`BENCH per unrelated unit event beyond the stock shell's (medians of ${ROUNDS} rounds): ` +
             `main thread: other launches on ${beyondStock('on', 'main')}, off ${beyondStock('off', 'main')}; ` +
             `whole process: on ${beyondStock('on', 'process')}, off ${beyondStock('off', 'process')}. ` +
-            `Under load: app scopes missed ${loaded.scopes - loaded.limited} of ${loaded.scopes}; ` +
+            `Under load: app scopes limited ${loaded.limited}, missed ${loaded.missed.length} of ${loaded.scopes}; ` +
             `Eval round trips with Confine ${loaded.trips}, stock ${stock.trips}`);
         ctx.assert.equal(loaded.scopes, APP_SCOPES, 'every app scope was there to be read');
     } finally {
