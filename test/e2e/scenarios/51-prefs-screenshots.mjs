@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { installPrefsTests } from './50-prefs-panel.mjs';
+import { installPrefsTests } from '../support/prefs.mjs';
 
 export const title = 'preferences window: a screenshot of every page';
 export const timeoutMs = 180_000;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { SHELL_UNIT } from '../lib/context.mjs';
 import { assertConfined, assertNoExceptions, callApp, closeApp, resetSettings, SCHEMA, waitForWindow } from '../support/launcher.mjs';
-import { installPrefsTests, runGjs } from './50-prefs-panel.mjs';
+import { installPrefsTests, runGjs } from '../support/prefs.mjs';
 
 export const title = 'a fleet\'s locked profiles and assignments from a dconf system database';
 export const timeoutMs = 240_000;
