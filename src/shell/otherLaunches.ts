@@ -10,7 +10,8 @@
 // changes, every running app unit whose resource properties changed gets the new
 // ones. Apps that ran before Confine looked (started while it was disabled, or while
 // the screen was locked) are looked at when it starts. Every call is asynchronous with
-// a timeout; a unit event of no app costs a regular expression.
+// a timeout. A unit event of no app costs a main loop wake-up for its UnitNew and a
+// regular expression; removals are asked of the bus only for the units handled here.
 
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';

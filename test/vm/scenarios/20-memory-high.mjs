@@ -3,6 +3,7 @@
 import {
     assertShellHealthy, installApp, isAlive, keyedFile, launchApp, setProfiles, stopUnit, unitOf, appState,
 } from '../support/limits.mjs';
+import { swapOff, swapOn } from '../support/swap.mjs';
 
 export const title = 'MemoryHigh throttles instead of killing';
 
@@ -12,13 +13,6 @@ const HIGH = 150 * 1024 * 1024;
 // Above MemoryHigh the kernel reclaims the unit's memory; an app's own memory
 // can only be reclaimed into swap, so the VM gets a zram swap device for this
 // scenario (as most desktops have swap), and loses it again afterwards.
-async function swapOn(ctx) {
-    await ctx.rootShOk('modprobe zram num_devices=1 && echo 1G > /sys/block/zram0/disksize && mkswap -q /dev/zram0 && swapon /dev/zram0');
-}
-async function swapOff(ctx) {
-    await ctx.rootShOk('swapoff /dev/zram0 && echo 1 > /sys/block/zram0/reset && ! grep -q zram /proc/swaps');
-}
-
 export const tests = [
     {
         name: 'MemoryHigh=150M: an app touching 300 MB stays alive, held near 150M, high events rising',
