@@ -3,6 +3,7 @@
 // is told once per app and session.
 
 import {appOfUnit} from './appUnit.js';
+import {appIdOfDesktopId} from './desktopId.js';
 import {fill, untranslated, type Translate} from './translate.js';
 
 /**
@@ -13,16 +14,13 @@ export type Origin = 'gnome' | 'flatpak' | 'dbus' | 'terminal' | 'other' | {read
 
 const DBUS_DAEMONS = ['dbus.service', 'dbus-broker.service'];
 
-/** A desktop id without its suffix, when no better name is known. */
-const bareId = (desktopId: string): string => desktopId.replace(/\.desktop$/, '');
-
 /**
  * Who started the app `desktopId` whose process sits in `unitName`. An app opened by
  * another app (Files opening a document, a link opening the browser) is at first a
  * child in the opener's unit: that app is named, by `nameOf` (its desktop id → the name
  * shown), rather than the launcher that once started the opener.
  */
-export function originOf(unitName: string, desktopId: string | null = null, nameOf: (desktopId: string) => string = bareId): Origin {
+export function originOf(unitName: string, desktopId: string | null = null, nameOf: (desktopId: string) => string = appIdOfDesktopId): Origin {
     const holder = appOfUnit(unitName);
     if (DBUS_DAEMONS.includes(unitName) || holder?.busName)
         return 'dbus';

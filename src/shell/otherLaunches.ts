@@ -24,6 +24,7 @@ import {
     RESOURCE_PROPERTIES, liveChange, pendingSandbox, resolvedProperties, sameResources, sameSandbox,
     type UnitAssignment, type UnitDefaults,
 } from '../core/liveProperties.js';
+import {appIdOfDesktopId} from '../core/desktopId.js';
 import {adoptable, originOf, otherLaunchNotice, type Origin} from '../core/otherLaunch.js';
 import {RecentNames} from '../core/recentNames.js';
 import {resolveProfile} from '../core/resolution.js';
@@ -93,7 +94,7 @@ async function runningUnits(connection: Gio.DBusConnection, cancellable: Gio.Can
 
 /** The name the user knows an app by. */
 function appName(desktopId: string): string {
-    return Shell.AppSystem.get_default().lookup_app(desktopId)?.get_name() || desktopId.replace(/\.desktop$/, '');
+    return Shell.AppSystem.get_default().lookup_app(desktopId)?.get_name() || appIdOfDesktopId(desktopId);
 }
 
 /** True when the unit runs or is starting: active, activating, reloading, or a start job waits. */
@@ -229,9 +230,10 @@ export class OtherLaunches {
         const resolution = resolveProfile(app.desktopId, this.#settings, _);
         if (app.confined && runsAlready && resolution.kind === 'unconfined' && this.#appOf(name)) {
             // Moved to "no confinement" while Confine was off: its own unit loses the limits
-            // Confine gave it. A foreign unit's limits may be someone else's: left alone.
+            // Confine gave it (no values wanted: each back to the manager's default). A foreign
+            // unit's limits may be someone else's: left alone.
             this.#handle(name);
-            this.#apply(name, resolvedProperties(resolution) ?? new Map())
+            this.#apply(name, new Map())
                 .then(applied => applied && this.#setPending(name, applied.sandbox))
                 .catch(error => this.#warn(`cannot free ${name} of its limits`, error));
             return;

@@ -87,8 +87,10 @@ async function timedEdit(ctx, key, value, units, ms, what) {
         `first match ${first?.elapsed} ms, last reading ${JSON.stringify(readings.at(-1))}`);
 }
 
-async function defaultTasksMax(ctx) {
-    return (await ctx.shOk('systemctl --user show -p DefaultTasksMax --value')).trim();
+/** The values of a unit without limits: systemd's defaults. */
+async function noLimits(ctx) {
+    const tasksMax = (await ctx.shOk('systemctl --user show -p DefaultTasksMax --value')).trim();
+    return { MemoryMax: 'infinity', CPUQuotaPerSecUSec: 'infinity', TasksMax: tasksMax };
 }
 
 /** The notification about `appName`, started outside Confine by `origin` as the notification says it. */
@@ -193,8 +195,7 @@ export const tests = [
             await ctx.sleep(2000);
             const free = await unitOf(ctx, window.pid);
             ctx.assert.match(`/${free}`, stockUnitPattern(CALCULATOR));
-            ctx.assert.deepEqual(await ctx.systemctlShow(free, SHOWN),
-                { MemoryMax: 'infinity', CPUQuotaPerSecUSec: 'infinity', TasksMax: await defaultTasksMax(ctx) },
+            ctx.assert.deepEqual(await ctx.systemctlShow(free, SHOWN), await noLimits(ctx),
                 'an app without a profile is left untouched');
             await closeApp(ctx, CALCULATOR);
             await assertNoExceptions(ctx, cursor);
@@ -251,8 +252,7 @@ export const tests = [
                     'nothing changes while Confine is disabled');
                 await setEnabled(ctx, true);
                 enabled = true;
-                const free = { MemoryMax: 'infinity', CPUQuotaPerSecUSec: 'infinity', TasksMax: await defaultTasksMax(ctx) };
-                const freed = await expectUnit(ctx, editor.pid, free, 2000, 'Text Editor, now without confinement, at enable');
+                const freed = await expectUnit(ctx, editor.pid, await noLimits(ctx), 2000, 'Text Editor, now without confinement, at enable');
                 ctx.assert.equal(freed.unit, editorAfter.unit, 'the same scope, freed');
                 await expectUnit(ctx, calculator.pid, OTHER_EXPECTED, 500, 'Calculator, still assigned');
                 await ctx.sleep(1000);
@@ -309,11 +309,10 @@ export const tests = [
                 await expectUnit(ctx, pid, OTHER_EXPECTED, 2000, what);
 
             const units = [await unitOf(ctx, calculator.pid), await unitOf(ctx, editor.pid)];
-            const tasksDefault = await defaultTasksMax(ctx);
-            const edited = { MemoryMax: `${200 * 1024 * 1024}`, CPUQuotaPerSecUSec: '800ms', TasksMax: tasksDefault };
+            const free = await noLimits(ctx);
+            const edited = { MemoryMax: `${200 * 1024 * 1024}`, CPUQuotaPerSecUSec: '800ms', TasksMax: free.TasksMax };
             await timedEdit(ctx, 'profiles', `{${EDITED_PROFILE}}`, units.map(unit => ({ unit, expected: edited })), 1000,
                 'MemoryMax and CPUQuota changed, TasksMax removed');
-            const free = { MemoryMax: 'infinity', CPUQuotaPerSecUSec: 'infinity', TasksMax: tasksDefault };
             await timedEdit(ctx, 'app-profiles', `{'${CALCULATOR}': '', '${EDITOR}': ''}`,
                 units.map(unit => ({ unit, expected: free })), 1000, 'reassigned to no confinement');
             await closeAll(ctx);
