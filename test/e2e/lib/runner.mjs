@@ -161,15 +161,33 @@ function applies(versions) {
     return !versions || versions.map(Number).includes(version);
 }
 
+/** How long a test that timed out may go on finishing (its finally blocks) before the next one starts. */
+const SETTLE_AFTER_TIMEOUT_MS = 60_000;
+
 async function withTimeout(promise, ms, what) {
     let timer;
+    let timedOut = false;
     const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+        timer = setTimeout(() => {
+            timedOut = true;
+            reject(new Error(`${what} timed out after ${ms} ms`));
+        }, ms);
     });
     try {
         return await Promise.race([promise, timeout]);
     } finally {
         clearTimeout(timer);
+        // A timeout does not stop the test: left running, its waits and its
+        // finally blocks (stopping units, resetting swap) would act in the middle
+        // of the next test. Let it wind down first.
+        if (timedOut) {
+            let settleTimer;
+            await Promise.race([
+                promise.catch(() => {}),
+                new Promise(resolve => (settleTimer = setTimeout(resolve, SETTLE_AFTER_TIMEOUT_MS))),
+            ]);
+            clearTimeout(settleTimer);
+        }
     }
 }
 

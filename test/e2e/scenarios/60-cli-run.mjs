@@ -128,7 +128,7 @@ export const tests = [
                 // "true;" makes confine itself the background job, so $! is its PID.
                 // systemd-run may run the command as /usr/bin/sleep.
                 const count = 'pgrep -f "^(/usr/bin/)?sleep 121$" | wc -l';
-                const r = await sh(ctx, `true; ${CONFINE} run --profile ${profile} -- sleep 121 > /dev/null 2>&1 & pid=$!; sleep 2; ` +
+                const r = await sh(ctx, `true; ${CONFINE} run --profile ${profile} -- sleep 121 > /dev/null 2>&1 & pid=$!; for i in $(seq 100); do [ "$(${count})" = 1 ] && break; sleep 0.1; done; ` +
                     `echo "before: $(${count})"; kill -TERM $pid; wait $pid; echo "status=$?"; sleep 1; echo "left: $(${count})"`);
                 ctx.log(`${profile}: ${r.stdout.trim().replace(/\n/g, ' | ')}`);
                 ctx.assert.match(r.stdout, /^before: 1$/m, `${profile}: the command ran`);
@@ -146,7 +146,7 @@ export const tests = [
             await setUp(ctx);
             const count = 'pgrep -f "^(/usr/bin/)?sleep 122$" | wc -l';
             const r = await sh(ctx, `true; env --default-signal=INT ${CONFINE} run --profile relaxed -- sleep 122 > /dev/null 2>&1 & ` +
-                `pid=$!; sleep 2; echo "before: $(${count})"; kill -INT $pid; wait $pid; echo "status=$?"; sleep 1; echo "left: $(${count})"`);
+                `pid=$!; for i in $(seq 100); do [ "$(${count})" = 1 ] && break; sleep 0.1; done; echo "before: $(${count})"; kill -INT $pid; wait $pid; echo "status=$?"; sleep 1; echo "left: $(${count})"`);
             ctx.log(r.stdout.trim().replace(/\n/g, ' | '));
             ctx.assert.match(r.stdout, /^before: 1$/m, 'the command ran');
             ctx.assert.match(r.stdout, /^status=130$/m, 'confine exits 128+SIGINT');

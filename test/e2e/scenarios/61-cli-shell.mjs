@@ -100,7 +100,8 @@ async function shellSession(ctx, profile, expectedUnit) {
 
         // Ctrl-C interrupts what runs in the shell; the shell and confine live on.
         await type(ctx, 'sleep 300');
-        await ctx.sleep(1000);
+        // A Ctrl-C typed before sleep runs would hit the prompt, and sleep would then hold the tab.
+        await ctx.waitFor(async () => (await ctx.sh('pgrep -f "^(/usr/bin/)?sleep 300$"')).code === 0, 10_000, 'sleep 300 to run');
         await ctx.shOk(`${TMUX} send-keys -t tab C-c`);
         const after = await typeAndWait(ctx, 'cat /proc/self/cgroup', 'INSIDE2');
         ctx.assert.equal(unitAfter(after, 'INSIDE2'), unit, 'still the same shell after Ctrl-C');

@@ -5,6 +5,8 @@ import {
 } from '../support/limits.mjs';
 import { swapOff, swapOn } from '../support/swap.mjs';
 
+// Its waits add up to more than the runner's default 120 s on a slow VM.
+export const timeoutMs = 300_000;
 export const title = 'MemoryHigh throttles instead of killing';
 
 const PROFILE = "'throttle': {'name': <'VM throttle'>, 'MemoryHigh': <'150M'>}";

@@ -4,7 +4,7 @@
 // notification naming the profile.
 import { clearConfineNotifications, confineNotifications, setEnabled, shellOpenPaths, shellPid } from '../../e2e/support/launcher.mjs';
 import {
-    assertShellHealthy, installApp, keyedFile, launchApp, setProfiles, stopUnit, unitOf,
+    appState, assertShellHealthy, installApp, keyedFile, launchApp, setProfiles, stopUnit, unitOf,
 } from '../support/limits.mjs';
 import { swapOff, swapOn } from '../support/swap.mjs';
 
@@ -81,6 +81,8 @@ export const tests = [
             const app = await launchApp(ctx, appId, 'figures');
             const { unit, dir } = unitOf(app.cgroup);
             try {
+                // Readings taken while it still allocates would straddle a moving figure.
+                await ctx.waitFor(async () => (await appState(ctx, 'figures'))?.allocatedMiB, 60_000, 'the app to hold its 100 MiB');
                 // A menu cannot take its grab over the overview the shell starts in: it would close at once.
                 await ctx.hideOverview();
                 await ctx.evalJs(`${INDICATOR}.menu.open(); true`);

@@ -50,7 +50,27 @@ export async function appState(ctx, name) {
 export async function launchApp(ctx, desktopId, name) {
     await ctx.sh(`rm -f ${ctx.home}/.cache/confine-vm/${name}.json`);
     await activate(ctx, desktopId);
-    return ctx.waitFor(() => appState(ctx, name), 30_000, `${name} to start`);
+    const state = await ctx.waitFor(() => appState(ctx, name), 30_000, `${name} to start`);
+    if (isAppUnit(unitOf(state.cgroup).unit))
+        return state;
+    // A stock launch (no profile) is spawned by the shell and moved into its
+    // app-gnome-*.scope afterwards, by an asynchronous call to the user manager:
+    // an app that starts fast records the shell's own unit. Its unit is the one
+    // it ends up in. (CI once measured, and then stopped, the shell's unit.)
+    const cgroup = await ctx.waitFor(async () => {
+        const r = await ctx.rootSh(`cat /proc/${state.pid}/cgroup`);
+        if (r.code !== 0) // the scenarios' stock launches run until stopped; never hand back the shell's unit
+            throw new Error(`${name} (pid ${state.pid}) ended before the shell moved it out of ${state.cgroup}`);
+        const now = r.stdout.split('\n').find(l => l.startsWith('0::'))?.slice(3).trim();
+        return now && isAppUnit(unitOf(now).unit) ? now : null;
+    }, 15_000, `${name} (pid ${state.pid}) to leave ${state.cgroup} for an app unit`);
+    ctx.log(`${name} recorded ${unitOf(state.cgroup).unit} at start; the shell then moved it to ${unitOf(cgroup).unit}`);
+    return { ...state, startedIn: state.cgroup, cgroup };
+}
+
+/** An app's own unit as the shell or Confine names them (never the shell's unit or a slice). */
+function isAppUnit(unit) {
+    return /^app-.+\.(scope|service)$/.test(unit);
 }
 
 /** The unit of a cgroup path ("/user.slice/.../app-x.scope") and its directory in /sys/fs/cgroup. */
@@ -125,6 +145,13 @@ export async function assertShellHealthy(ctx, cursor) {
 
 /** Stops whatever is left of an app's unit (the runner's VM is reused by every scenario). */
 export async function stopUnit(ctx, unit) {
-    if (unit)
-        await ctx.sh(`systemctl --user stop ${ctx.shellQuote(unit)}`);
+    if (!unit)
+        return;
+    // Only an app's unit: a wrong guess must not stop the shell under test. Said,
+    // not thrown: this runs in finally blocks, where a throw would hide the failure.
+    if (!isAppUnit(unit)) {
+        ctx.log(`not stopping ${unit}: it is not an app's unit`);
+        return;
+    }
+    await ctx.sh(`systemctl --user stop ${ctx.shellQuote(unit)}`);
 }
