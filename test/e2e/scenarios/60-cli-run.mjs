@@ -22,6 +22,16 @@ async function setUp(ctx) {
  * Runs a command line; fails on anything gjs or GLib says on stderr (a Gjs-Message too:
  * gjs's "Profiler started" when it took confine's --profile P for its own option).
  */
+/** Shell text: how many `sleep SECONDS` run (systemd-run may run the command as /usr/bin/sleep). */
+function sleepCount(seconds) {
+    return `pgrep -f "^(/usr/bin/)?sleep ${seconds}$" | wc -l`;
+}
+
+/** Shell text that waits up to `tries` tenths of a second until `count` prints 1. */
+function untilOne(count, tries = 100) {
+    return `for i in $(seq ${tries}); do [ "$(${count})" = 1 ] && break; sleep 0.1; done; `;
+}
+
 async function sh(ctx, cmd, opts) {
     const r = await ctx.sh(cmd, { timeoutMs: 60_000, ...opts });
     ctx.assert.doesNotMatch(r.stderr, /Gjs-Message|Gjs-WARNING|Gjs-CRITICAL|GLib-CRITICAL|JS ERROR/, `messages from: ${cmd}\n${r.stderr}`);
@@ -126,9 +136,8 @@ export const tests = [
             await setUp(ctx);
             for (const profile of ['relaxed', 'strict']) {
                 // "true;" makes confine itself the background job, so $! is its PID.
-                // systemd-run may run the command as /usr/bin/sleep.
-                const count = 'pgrep -f "^(/usr/bin/)?sleep 121$" | wc -l';
-                const r = await sh(ctx, `true; ${CONFINE} run --profile ${profile} -- sleep 121 > /dev/null 2>&1 & pid=$!; for i in $(seq 100); do [ "$(${count})" = 1 ] && break; sleep 0.1; done; ` +
+                const count = sleepCount(121);
+                const r = await sh(ctx, `true; ${CONFINE} run --profile ${profile} -- sleep 121 > /dev/null 2>&1 & pid=$!; ${untilOne(count)}` +
                     `echo "before: $(${count})"; kill -TERM $pid; wait $pid; echo "status=$?"; sleep 1; echo "left: $(${count})"`);
                 ctx.log(`${profile}: ${r.stdout.trim().replace(/\n/g, ' | ')}`);
                 ctx.assert.match(r.stdout, /^before: 1$/m, `${profile}: the command ran`);
@@ -144,9 +153,9 @@ export const tests = [
         name: 'SIGINT to confine alone ends a scope\'s command too',
         fn: async ctx => {
             await setUp(ctx);
-            const count = 'pgrep -f "^(/usr/bin/)?sleep 122$" | wc -l';
+            const count = sleepCount(122);
             const r = await sh(ctx, `true; env --default-signal=INT ${CONFINE} run --profile relaxed -- sleep 122 > /dev/null 2>&1 & ` +
-                `pid=$!; for i in $(seq 100); do [ "$(${count})" = 1 ] && break; sleep 0.1; done; echo "before: $(${count})"; kill -INT $pid; wait $pid; echo "status=$?"; sleep 1; echo "left: $(${count})"`);
+                `pid=$!; ${untilOne(count)}echo "before: $(${count})"; kill -INT $pid; wait $pid; echo "status=$?"; sleep 1; echo "left: $(${count})"`);
             ctx.log(r.stdout.trim().replace(/\n/g, ' | '));
             ctx.assert.match(r.stdout, /^before: 1$/m, 'the command ran');
             ctx.assert.match(r.stdout, /^status=130$/m, 'confine exits 128+SIGINT');
@@ -162,9 +171,9 @@ export const tests = [
         name: 'a service\'s command is ended and waited for when systemd-run alone dies of SIGINT',
         fn: async ctx => {
             await setUp(ctx);
-            const count = 'pgrep -f "^(/usr/bin/)?sleep 123$" | wc -l';
+            const count = sleepCount(123);
             const r = await sh(ctx, `true; ${CONFINE} run --profile strict -- sleep 123 > /dev/null 2>&1 & ` +
-                `pid=$!; for i in $(seq 50); do [ "$(${count})" = 1 ] && break; sleep 0.1; done; echo "before: $(${count})"; ` +
+                `pid=$!; ${untilOne(count, 50)}echo "before: $(${count})"; ` +
                 'pkill -INT -P $pid -x systemd-run; wait $pid; echo "status=$?"; ' +
                 `echo "left: $(${count})"`);
             ctx.log(r.stdout.trim().replace(/\n/g, ' | '));

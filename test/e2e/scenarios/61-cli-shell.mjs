@@ -35,6 +35,15 @@ async function tabUnit(ctx) {
 }
 
 /** A terminal with one tab; returns the unit of the tab's shell. */
+/** Shell text that finds `sleep SECONDS` (systemd-run may run the command as /usr/bin/sleep). */
+function pgrepSleep(seconds) {
+    return `pgrep -f "^(/usr/bin/)?sleep ${seconds}$"`;
+}
+
+async function waitForSleep(ctx, seconds) {
+    await ctx.waitFor(async () => (await ctx.sh(pgrepSleep(seconds))).code === 0, 10_000, `sleep ${seconds} to run`);
+}
+
 async function setUp(ctx) {
     await ctx.copyIn(path.join(REPO, 'dist/cli/confine'), CONFINE, { owner: 'root', mode: 0o755 });
     for (const key of ['profiles', 'app-profiles', 'default-profile'])
@@ -101,7 +110,7 @@ async function shellSession(ctx, profile, expectedUnit) {
         // Ctrl-C interrupts what runs in the shell; the shell and confine live on.
         await type(ctx, 'sleep 300');
         // A Ctrl-C typed before sleep runs would hit the prompt, and sleep would then hold the tab.
-        await ctx.waitFor(async () => (await ctx.sh('pgrep -f "^(/usr/bin/)?sleep 300$"')).code === 0, 10_000, 'sleep 300 to run');
+        await waitForSleep(ctx, 300);
         await ctx.shOk(`${TMUX} send-keys -t tab C-c`);
         const after = await typeAndWait(ctx, 'cat /proc/self/cgroup', 'INSIDE2');
         ctx.assert.equal(unitAfter(after, 'INSIDE2'), unit, 'still the same shell after Ctrl-C');
@@ -183,9 +192,7 @@ export const tests = [
                     // Not "| cat": bash drops the rest of the line when a pipeline member dies of SIGINT.
                     const pipe = seconds === 202 ? ' > /dev/null' : '';
                     await type(ctx, `${CONFINE} run --profile ${profile} -- sleep ${seconds}${pipe}; echo "st-${seconds}=$?"`);
-                    // systemd-run may run the command as /usr/bin/sleep.
-                    const pgrep = `pgrep -f "^(/usr/bin/)?sleep ${seconds}$"`;
-                    await ctx.waitFor(async () => (await ctx.sh(pgrep)).code === 0, 10_000, `sleep ${seconds} to run`);
+                    await waitForSleep(ctx, seconds);
                     await ctx.shOk(`${TMUX} send-keys -t tab C-c`);
                     // The terminal echoes Ctrl-C as "^C"; no newline follows when the job then
                     // exits (confine does, with a status) rather than dies of SIGINT.
@@ -194,7 +201,7 @@ export const tests = [
                         return /^(\^C)?st-\d+=\d+$/m.test(t.split(`sleep ${seconds}`).pop()) ? t : null;
                     }, 15_000, `confine run (${profile}, sleep ${seconds}) to return`);
                     const status = new RegExp(`^(?:\\^C)?st-${seconds}=(\\d+)$`, 'm').exec(text)[1];
-                    const left = (await ctx.sh(pgrep)).stdout.trim();
+                    const left = (await ctx.sh(pgrepSleep(seconds))).stdout.trim();
                     ctx.log(`${profile}${pipe}: Ctrl-C -> status ${status}, left: ${left || 'nothing'}`);
                     ctx.assert.equal(left, '', `sleep ${seconds} was stopped`);
                     ctx.assert.notEqual(status, '0', 'an interrupted command is not a success');
