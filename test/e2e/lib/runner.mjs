@@ -16,7 +16,7 @@ import { VmGuest } from '../../vm/lib/vm.mjs';
 import { Container, HOME } from './container.mjs';
 import { createContext, SHELL_UNIT, SkipError, UUID } from './context.mjs';
 import { GUEST_DIR, Shell } from './shell.mjs';
-import { sleep, waitFor } from './util.mjs';
+import { sleep, summarizeBacktraces, waitFor } from './util.mjs';
 
 const LIB_DIR = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_TEST_TIMEOUT_MS = 120_000;
@@ -86,6 +86,21 @@ async function startSession() {
     // Hot corners off: the virtual pointer starts in the corner, and the corner's
     // barrier would swallow the first motion and toggle the overview (see setupInput).
     await must(container.sh('gsettings set org.gnome.desktop.interface enable-hot-corners false'), 'gsettings');
+
+    // One app folder, and one that holds an app. The shell's default folders (System,
+    // Utilities, YaST, Pardus) are empty in these rootfs, and the app grid makes each
+    // empty folder's icon anew, and destroys it, on every redisplay (a .desktop file
+    // added or removed, a favorite changed): two Gio.Settings for the garbage collector
+    // per folder each time, 128 in one run of the GNOME 48 scenarios. A Gio.Settings
+    // finalized while a dconf change is being handed out hangs the shell (a GJS
+    // deadlock, see scenarios/06-settings-stress.mjs): CI saw it in VM 60 on GNOME 48
+    // and in e2e 61 on GNOME 50. A folder that shows an app keeps its icon. (An empty
+    // list is not enough: GNOME 48 puts the default folders back when it finds one.)
+    await container.writeFile(`${HOME}/.local/share/applications/${FOLDER_APP}`,
+        '[Desktop Entry]\nType=Application\nName=Confine e2e folder item\nExec=true\n');
+    await must(container.sh(`gsettings set org.gnome.desktop.app-folders.folder:${FOLDER_PATH} name 'Confine e2e' && ` +
+        `gsettings set org.gnome.desktop.app-folders.folder:${FOLDER_PATH} apps "['${FOLDER_APP}']" && ` +
+        'gsettings set org.gnome.desktop.app-folders folder-children "[\'ConfineE2E\']"'), 'the app folder');
 
     const started = Date.now();
     await must(container.sh(`systemd-run --user --unit=${SHELL_UNIT} --description='GNOME Shell (confine e2e)' ` +
@@ -215,6 +230,10 @@ async function saveArtifacts(ctx) {
         await ctx.screenshot('final').catch(() => {});
 }
 
+/** The one app folder of the test session, and the app it holds (see startSession). */
+const FOLDER_APP = 'confine-e2e-folder-item.desktop';
+const FOLDER_PATH = '/org/gnome/desktop/app-folders/folders/ConfineE2E/';
+
 /** True when the shell still answers an Eval within a generous time. */
 async function shellAnswers() {
     return withTimeout(shell.eval('true'), 40_000 * SETUP_SLOWNESS, 'Eval').then(() => true, () => false);
@@ -229,37 +248,53 @@ async function shellAnswers() {
 async function saveHungShell() {
     await fs.mkdir(opts.artifacts, { recursive: true });
     const file = path.join(opts.artifacts, 'hung-shell.txt');
-    if (container instanceof VmGuest) {
-        await fs.writeFile(file, 'the shell in the VM stopped answering; no debugger in the guest\n');
-        return;
-    }
-    const run = promisify(execFile);
     let out = '';
     try {
-        // The shell's PID as the host sees it: a gnome-shell in the container's PID namespace.
-        const ns = await fs.readlink(`/proc/${opts.leader}/ns/pid`);
-        const { stdout } = await run('pgrep', ['-x', 'gnome-shell']);
-        const pids = [];
-        for (const pid of stdout.trim().split('\n').filter(Boolean)) {
-            if (await fs.readlink(`/proc/${pid}/ns/pid`).catch(() => null) === ns)
-                pids.push(pid);
-        }
-        for (const pid of pids) {
-            out += `gnome-shell, host PID ${pid}\n`;
-            for (const task of await fs.readdir(`/proc/${pid}/task`)) {
-                const read = f => fs.readFile(`/proc/${pid}/task/${task}/${f}`, 'utf8').catch(() => '?');
-                const stat = await read('stat');
-                out += `  ${task} ${(await read('comm')).trim()} state=${stat.split(') ')[1]?.[0] ?? '?'} wchan=${await read('wchan')}\n`;
-            }
-            const gdb = await run('gdb', ['-p', pid, '-batch', '-ex', 'thread apply all bt 40',
-                '-ex', 'call (void)gjs_dumpstack()'], { timeout: 180_000, maxBuffer: 64 << 20 })
-                .catch(e => ({ stdout: `${e.stdout ?? ''}\n${e.message}` }));
-            out += gdb.stdout;
-        }
+        out = container instanceof VmGuest ? await guestHungShell() : await hostHungShell();
     } catch (e) {
         out += `could not look at the shell: ${e.message}\n`;
     }
     await fs.writeFile(file, out);
+    // The CI log is often all there is of a run: the top of each thread's stack goes there too.
+    console.log(summarizeBacktraces(out).replace(/^/gm, '       '));
+}
+
+const GDB_ARGS = ['-batch', '-ex', 'thread apply all bt 40', '-ex', 'call (void)gjs_dumpstack()'];
+
+/** The shell in the container, seen from the host (it shares our kernel, so the host's gdb attaches). */
+async function hostHungShell() {
+    const run = promisify(execFile);
+    let out = '';
+    // The shell's PID as the host sees it: a gnome-shell in the container's PID namespace.
+    const ns = await fs.readlink(`/proc/${opts.leader}/ns/pid`);
+    const { stdout } = await run('pgrep', ['-x', 'gnome-shell']);
+    const pids = [];
+    for (const pid of stdout.trim().split('\n').filter(Boolean)) {
+        if (await fs.readlink(`/proc/${pid}/ns/pid`).catch(() => null) === ns)
+            pids.push(pid);
+    }
+    for (const pid of pids) {
+        out += `gnome-shell, host PID ${pid}\n`;
+        for (const task of await fs.readdir(`/proc/${pid}/task`)) {
+            const read = f => fs.readFile(`/proc/${pid}/task/${task}/${f}`, 'utf8').catch(() => '?');
+            const stat = await read('stat');
+            out += `  ${task} ${(await read('comm')).trim()} state=${stat.split(') ')[1]?.[0] ?? '?'} wchan=${await read('wchan')}\n`;
+        }
+        const gdb = await run('gdb', ['-p', pid, ...GDB_ARGS], { timeout: 180_000, maxBuffer: 64 << 20 })
+            .catch(e => ({ stdout: `${e.stdout ?? ''}\n${e.message}` }));
+        out += gdb.stdout;
+    }
+    return out;
+}
+
+/** The shell in the VM: its own kernel, so the guest's gdb (part of the image) attaches. */
+async function guestHungShell() {
+    const r = await container.rootSh(
+        'for pid in $(pgrep -x gnome-shell); do echo "gnome-shell, guest PID $pid"; ' +
+        'for t in /proc/$pid/task/*; do echo "  ${t##*/} $(cat $t/comm) state=$(sed "s/.*) //" $t/stat | cut -c1) wchan=$(cat $t/wchan)"; done; ' +
+        `timeout 170 gdb -p $pid ${GDB_ARGS.map(a => `'${a}'`).join(' ')} 2>&1; done`,
+        { timeoutMs: 180_000 });
+    return `${r.stdout}${r.stderr}`;
 }
 
 async function main() {

@@ -27,3 +27,25 @@ export async function waitFor(fn, timeoutMs = 10_000, what = 'condition', interv
         await sleep(intervalMs);
     }
 }
+
+/** Each thread of a gdb "thread apply all bt" as one line: its name and its innermost named functions. */
+export function summarizeBacktraces(text) {
+    const lines = [];
+    let current = null;
+    for (const line of text.split('\n')) {
+        const thread = line.match(/^Thread \d+ \(.*?"([^"]*)"\)/) ?? line.match(/^Thread (\d+) /);
+        if (thread) {
+            current = { name: thread[1], frames: [] };
+            lines.push(current);
+            continue;
+        }
+        // Named frames only: a guest without debug symbols gives many bare addresses.
+        const frame = line.match(/^#\d+\s+(?:0x[0-9a-f]+ in )?([A-Za-z_][\w:~<>.]*)/);
+        if (current && frame && current.frames.length < 8)
+            current.frames.push(frame[1]);
+    }
+    if (!lines.length)
+        return 'hung shell: no backtraces (see hung-shell.txt)';
+    return ['hung shell, innermost frames first:',
+        ...lines.map(t => `  ${t.name}: ${t.frames.join(' < ')}`)].join('\n');
+}

@@ -5,9 +5,10 @@ set -euo pipefail
 
 apt-get update -qq
 # The kernel (and its initrd, made by initramfs-tools), udev for the virtio
-# devices, and what the agent and the test apps run on.
+# devices, what the agent and the test apps run on, and gdb for the backtraces of
+# a shell that stops answering (test/e2e/lib/runner.mjs).
 apt-get install -y -qq --no-install-recommends linux-image-amd64 initramfs-tools udev kmod \
-	python3 util-linux iproute2 >/var/log/confine-vm-apt.log 2>&1 ||
+	python3 util-linux iproute2 gdb >/var/log/confine-vm-apt.log 2>&1 ||
 	{ tail -n 40 /var/log/confine-vm-apt.log; exit 1; }
 apt-get clean
 rm -rf /var/lib/apt/lists/*
