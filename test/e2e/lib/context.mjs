@@ -109,6 +109,7 @@ export function createContext({ version, suite, container, shell, artifactsDir, 
 
         // The shell
         evalJs: code => shell.eval(code),
+        collectGarbage: () => shell.collectGarbage(),
         moveTo: (x, y) => shell.moveTo(x, y),
         clickAt: (x, y, button, opts) => shell.clickAt(x, y, button, opts),
         typeText: text => shell.typeText(text),

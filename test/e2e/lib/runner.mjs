@@ -375,10 +375,7 @@ async function main() {
         // docs/development.md): CI met it on GNOME 51 in e2e 46, with the main thread
         // finalizing a Gio.Settings and dconf's worker in g_weak_ref_get, right after
         // e2e 45 disabled Dash to Dock (whose settings objects it drops then).
-        for (let i = 0; i < 2; i++) {
-            await shell.eval('imports.system.gc(); true').catch(() => {});
-            await sleep(100);
-        }
+        await shell.collectGarbage().catch(() => {});
     }
     if (results.failed)
         await saveArtifacts(ctx);

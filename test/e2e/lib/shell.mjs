@@ -51,6 +51,17 @@ export class Shell {
         return reply.value === '' ? undefined : JSON.parse(reply.value);
     }
 
+    /**
+     * Two garbage collections, each in an Eval of its own (a WeakRef read in a job keeps
+     * its target through that job), a pause after each.
+     */
+    async collectGarbage() {
+        for (let i = 0; i < 2; i++) {
+            await this.eval('imports.system.gc(); true');
+            await sleep(300);
+        }
+    }
+
     /** Creates the virtual pointer and keyboard once per shell. */
     async setupInput() {
         await this.eval(String.raw`(() => {

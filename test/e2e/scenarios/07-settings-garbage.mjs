@@ -6,13 +6,14 @@
 // (disable and enable, a refused launch's notification and the end of its source, the
 // running-apps menu) and two forced collections, none may be gone but the control, one
 // made and dropped on purpose.
-import { clearConfineNotifications, confineNotifications, resetSettings, setEnabled, setProfiles } from '../support/launcher.mjs';
+import {
+    clearConfineNotifications, confineNotifications, indicatorJs, resetSettings, setEnabled, setProfiles,
+} from '../support/launcher.mjs';
 
 export const title = 'Gio.Settings and the garbage collector';
 
 const CALCULATOR = 'org.gnome.Calculator.desktop';
 const BROKEN_PROFILE = "'broken': {'name': <'Broken'>, 'MemoryMax': <'1G -p User=root'>}";
-const INDICATOR = uuid => `Main.panel.statusArea[${JSON.stringify(uuid)}]`;
 
 /** Wraps Gio.Settings' constructor in the shell; undone by stopRecording. */
 async function startRecording(ctx) {
@@ -39,10 +40,7 @@ async function startRecording(ctx) {
 async function stopRecording(ctx) {
     // A WeakRef holds its target until the end of the job that made or read it: collect
     // in Evals of their own.
-    for (let i = 0; i < 2; i++) {
-        await ctx.evalJs('imports.system.gc(); true');
-        await new Promise(resolve => setTimeout(resolve, 500));
-    }
+    await ctx.collectGarbage();
     return ctx.evalJs(`(() => {
         const made = globalThis.__confineSettingsMade ?? [];
         if (globalThis.__confineSettingsInit)
@@ -72,9 +70,9 @@ export const tests = [
                 await ctx.evalJs(`imports.gi.Shell.AppSystem.get_default().lookup_app('${CALCULATOR}').activate(); true`);
                 await ctx.waitFor(async () => (await confineNotifications(ctx)).length > 0, 20_000, 'Confine\'s notification');
                 await clearConfineNotifications(ctx);
-                await ctx.evalJs(`${INDICATOR(ctx.uuid)}.menu.open(); true`);
-                await ctx.waitFor(() => ctx.evalJs(`${INDICATOR(ctx.uuid)}.menu.isOpen`), 5_000, 'the menu to open');
-                await ctx.evalJs(`${INDICATOR(ctx.uuid)}.menu.close(); true`);
+                await ctx.evalJs(`${indicatorJs(ctx.uuid)}.menu.open(); true`);
+                await ctx.waitFor(() => ctx.evalJs(`${indicatorJs(ctx.uuid)}.menu.isOpen`), 5_000, 'the menu to open');
+                await ctx.evalJs(`${indicatorJs(ctx.uuid)}.menu.close(); true`);
             } finally {
                 record = await stopRecording(ctx);
                 await resetSettings(ctx);

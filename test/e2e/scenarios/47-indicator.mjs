@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
-    RESOURCE_PROFILE, SANDBOX_PROFILE, SCHEMA, assertNoExceptions, closeApp, confineUnitPattern, resetSettings,
+    RESOURCE_PROFILE, SANDBOX_PROFILE, SCHEMA, assertNoExceptions, closeApp, confineUnitPattern, indicatorJs, resetSettings,
     setEnabled, setProfiles, shellOpenPaths, shellPid, waitForWindow,
 } from '../support/launcher.mjs';
 
@@ -19,11 +19,10 @@ const EDITOR = 'org.gnome.TextEditor.desktop';
 const CALCULATOR = 'org.gnome.Calculator.desktop';
 /** A unit named as an app's, of no installed app. */
 const probeUnit = n => `app-confinee2eprobe@${n}.service`;
-const INDICATOR = uuid => `Main.panel.statusArea[${JSON.stringify(uuid)}]`;
 
 async function indicatorState(ctx) {
     return ctx.evalJs(`(() => {
-        const indicator = ${INDICATOR(ctx.uuid)};
+        const indicator = ${indicatorJs(ctx.uuid)};
         const inPanel = __walk(Main.panel, a => a.constructor.name === 'RunningAppsIndicator').length;
         if (!indicator) return {present: false, inPanel};
         return {present: true, inPanel, mapped: indicator.mapped, open: indicator.menu.isOpen,
@@ -32,7 +31,7 @@ async function indicatorState(ctx) {
 }
 
 async function menuRows(ctx) {
-    return ctx.evalJs(`(${INDICATOR(ctx.uuid)}?.items ?? []).filter(i => i.visible).map(i => ({
+    return ctx.evalJs(`(${indicatorJs(ctx.uuid)}?.items ?? []).filter(i => i.visible).map(i => ({
         unit: i.unit.name, name: i.appName, confined: i.unit.confined, caption: i.caption,
         memory: i.memory.text, cpu: i.cpu.text, tasks: i.tasks.text}))`);
 }
@@ -48,7 +47,7 @@ async function openMenu(ctx) {
 }
 
 async function closeMenu(ctx) {
-    await ctx.evalJs(`${INDICATOR(ctx.uuid)}?.menu.close(); true`);
+    await ctx.evalJs(`${indicatorJs(ctx.uuid)}?.menu.close(); true`);
 }
 
 /** The confined unit of the running editor. */
@@ -68,7 +67,7 @@ async function launchBoth(ctx) {
 
 /** A PNG of the open menu alone (with a margin), into the artifacts; returns its host path. */
 async function shootMenu(ctx, name) {
-    const { menu, stage } = await ctx.evalJs(`({menu: __rect(${INDICATOR(ctx.uuid)}.menu.actor),
+    const { menu, stage } = await ctx.evalJs(`({menu: __rect(${indicatorJs(ctx.uuid)}.menu.actor),
         stage: {width: global.stage.width, height: global.stage.height}})`);
     const margin = 8;
     const x = Math.max(0, Math.floor(menu.x - margin));
@@ -134,7 +133,7 @@ async function systemdReadsWithin(ctx, ms) {
 
 /** When the open menu last read the figures of `unit` (µs), 0 before it did. */
 function sampleTime(ctx, unit) {
-    return ctx.evalJs(`${INDICATOR(ctx.uuid)}.items.find(item => item.unit.name === ${JSON.stringify(unit)})?.latest.sample?.timeUs ?? 0`);
+    return ctx.evalJs(`${indicatorJs(ctx.uuid)}.items.find(item => item.unit.name === ${JSON.stringify(unit)})?.latest.sample?.timeUs ?? 0`);
 }
 
 export const tests = [
@@ -190,7 +189,7 @@ export const tests = [
                 await fs.copyFile(host, path.join(REPO, 'docs/screenshots/indicator-menu.png'));
 
             // Expand the editor's row, then "Stop".
-            const row = await ctx.evalJs(`__rect(${INDICATOR(ctx.uuid)}.items.find(i => i.unit.name === ${JSON.stringify(unit)}))`);
+            const row = await ctx.evalJs(`__rect(${indicatorJs(ctx.uuid)}.items.find(i => i.unit.name === ${JSON.stringify(unit)}))`);
             await ctx.clickRect(row);
             const stop = await ctx.waitFor(() => ctx.menuItemRect('Stop'), 5_000, 'the Stop item');
             await ctx.clickRect(stop);
@@ -210,7 +209,7 @@ export const tests = [
             const cursor = await ctx.journalCursor();
             await openMenu(ctx);
             const row = await ctx.waitFor(() => ctx.evalJs(`(() => {
-                const item = ${INDICATOR(ctx.uuid)}.items.find(i => i.appName === 'Calculator');
+                const item = ${indicatorJs(ctx.uuid)}.items.find(i => i.appName === 'Calculator');
                 return item ? __rect(item) : null;
             })()`), 10_000, 'the calculator row');
             await ctx.clickRect(row);
@@ -237,9 +236,9 @@ export const tests = [
             const enabled = await busFootprint(ctx);
             ctx.log(`before: ${JSON.stringify(before)}; enabled: ${JSON.stringify(enabled)}`);
             for (let i = 0; i < 50; i++) {
-                await ctx.evalJs(`${INDICATOR(ctx.uuid)}.menu.open(); Main.extensionManager.disableExtension('${ctx.uuid}'); Main.extensionManager.enableExtension('${ctx.uuid}'); true`);
+                await ctx.evalJs(`${indicatorJs(ctx.uuid)}.menu.open(); Main.extensionManager.disableExtension('${ctx.uuid}'); Main.extensionManager.enableExtension('${ctx.uuid}'); true`);
             }
-            await ctx.evalJs(`${INDICATOR(ctx.uuid)}.menu.open(); true`);
+            await ctx.evalJs(`${indicatorJs(ctx.uuid)}.menu.open(); true`);
             try {
                 // The open menu lists the units again when one starts or goes (the user manager's
                 // signals), not each second: an app unit started now gets a row, and loses it when stopped.

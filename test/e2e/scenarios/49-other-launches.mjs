@@ -17,7 +17,7 @@
 // and "no confinement" back to no limits. Apps that ran while Confine was disabled get
 // their limits when it is enabled.
 import {
-    SCHEMA, assertNoExceptions, clearConfineNotifications, closeApp, confineNotifications, confineUnitPattern, resetSettings,
+    SCHEMA, assertNoExceptions, clearConfineNotifications, closeApp, confineNotifications, confineUnitPattern, indicatorJs, resetSettings,
     setEnabled, setProfiles, stockUnitPattern, waitForWindow,
 } from '../support/launcher.mjs';
 
@@ -330,7 +330,7 @@ export const tests = [
             const window = await waitForWindow(ctx, CALCULATOR);
             const unit = await unitOf(ctx, window.pid);
             ctx.assert.match(`/${unit}`, confineUnitPattern(CALCULATOR, 'service'), 'launched by Confine as a service');
-            const indicator = `Main.panel.statusArea[${JSON.stringify(ctx.uuid)}]`;
+            const indicator = indicatorJs(ctx.uuid);
             const caption = () => ctx.evalJs(`${indicator}.items.find(i => i.unit.name === ${JSON.stringify(unit)})?.caption ?? null`);
             await ctx.evalJs(`${indicator}.menu.open(); true`);
             try {

@@ -215,3 +215,8 @@ export async function shellOpenPaths(ctx) {
     const out = await ctx.rootShOk(`for fd in /proc/${await shellPid(ctx)}/fd/*; do readlink "$fd"; done 2>/dev/null || true`);
     return out.split('\n').filter(Boolean);
 }
+
+/** The Eval expression of Confine's top-bar indicator (`undefined` while it is not there). */
+export function indicatorJs(uuid) {
+    return `Main.panel.statusArea[${JSON.stringify(uuid)}]`;
+}
