@@ -128,7 +128,9 @@ function launch(request: Launch): number {
     }
     if (GLib.find_program_in_path(request.command[0]) === null)
         throw new ConfineError(EXIT.COMMAND_NOT_FOUND, `${request.command[0]}: command not found`);
-    return runAndWait(argv, plan, UserManager.connect());
+    const manager = UserManager.connect();
+    manager.announce(plan.unitName);
+    return runAndWait(argv, plan, manager);
 }
 
 function run(invocation: Extract<Invocation, {command: 'run'}>): number {

@@ -5,6 +5,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
+import {LAUNCH_SIGNAL} from '../core/launchPlan.js';
 import {isConfineUnit} from '../core/unitName.js';
 import {ConfineError, EXIT} from './exitStatus.js';
 import {propertiesToRead, type ListedUnit, type UnitProperties} from './unitStatus.js';
@@ -63,6 +64,21 @@ export class UserManager {
     #callManager(method: string, parameters: GLib.Variant | null, replyType: string): GLib.Variant {
         return this.#connection.call_sync(SYSTEMD_NAME, SYSTEMD_PATH, MANAGER_INTERFACE, method, parameters,
             new GLib.VariantType(replyType), Gio.DBusCallFlags.NONE, CALL_TIMEOUT_MS, null);
+    }
+
+    /**
+     * Tells whoever listens on the session bus (the shell, for its limit notifications)
+     * that the unit is about to start. Nobody listening, or no bus, changes nothing.
+     */
+    announce(unitName: string): void {
+        try {
+            this.#connection.emit_signal(null, LAUNCH_SIGNAL.path, LAUNCH_SIGNAL.interface, LAUNCH_SIGNAL.member,
+                new GLib.Variant('(s)', [unitName]));
+            // Sent before systemd-run runs, so the shell can ask for the unit's start job in time.
+            this.#connection.flush_sync(null);
+        } catch {
+            // Limit notifications are a comfort; the launch goes on without them.
+        }
     }
 
     /** Sends a signal to every process of a unit, as `systemctl --user kill` does. */

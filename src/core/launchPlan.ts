@@ -56,6 +56,17 @@ export interface LaunchPlan {
     readonly argv: readonly string[];
 }
 
+/**
+ * The signal the confine command sends on the session bus just before it has a unit
+ * started, with the unit's name: the shell then asks the bus for that unit's start job
+ * alone (the limit notifications), instead of for the jobs of every unit of the session.
+ */
+export const LAUNCH_SIGNAL = {
+    path: '/io/github/confine',
+    interface: 'io.github.confine.Launch',
+    member: 'UnitStarting',
+} as const;
+
 /** What a desktop app needs from the launcher's environment when it runs as a service. */
 export const DESKTOP_ENVIRONMENT: readonly string[] = [
     'DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY', 'XDG_SESSION_TYPE', 'XDG_CURRENT_DESKTOP',

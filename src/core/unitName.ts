@@ -87,3 +87,23 @@ export function unitObjectPath(name: string): string {
     }
     return `/org/freedesktop/systemd1/unit/${label}`;
 }
+
+/** The characters systemd allows in a unit name (unit_name_is_valid). */
+const UNIT_NAME_CHARS = /^[A-Za-z0-9:_.\\@-]+$/;
+
+/**
+ * The D-Bus match rule for the user manager's JobRemoved signal of one unit (its third
+ * argument), or of every unit when `unit` is null. A rule per unit keeps the bus from
+ * waking the shell for the jobs of the session's other units. Inside single quotes a
+ * match rule takes every character as it is (a backslash too, as GDBus writes arg0);
+ * a unit name holds no quote, and anything not a unit name gets no rule.
+ */
+export function jobRemovedRule(unit: string | null): string {
+    const rule = "type='signal',sender='org.freedesktop.systemd1',path='/org/freedesktop/systemd1'," +
+        "interface='org.freedesktop.systemd1.Manager',member='JobRemoved'";
+    if (unit === null)
+        return rule;
+    if (unit.length > UNIT_NAME_MAX || !UNIT_NAME_CHARS.test(unit))
+        throw new Error(`not a unit name: ${JSON.stringify(unit)}`);
+    return `${rule},arg2='${unit}'`;
+}

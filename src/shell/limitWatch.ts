@@ -4,6 +4,11 @@
 // those files). The signals come over the UserManager's private connection, which is
 // opened again if it closes; each new connection lists the running units again, so a
 // unit that started meanwhile is watched too.
+//
+// The start of a Confine unit is its start job's JobRemoved, which the bus passes on
+// only for the units named to it: the shell's own launches name theirs, and the
+// `confine` command announces each unit it is about to start (LAUNCH_SIGNAL), which is
+// then named. The jobs of the session's other units never reach the shell.
 
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
@@ -11,6 +16,7 @@ import Shell from 'gi://Shell';
 import {gettext as _} from 'resource:///org/gnome/shell/extensions/extension.js';
 
 import {appUnitOf, unitObjectPath} from '../core/appUnit.js';
+import {LAUNCH_SIGNAL} from '../core/launchPlan.js';
 import {formatBytes, known, profileOfDescription} from '../core/appUsage.js';
 import {LIMIT_PROPERTY, LimitEvents, limitNotice, parseEventCounts, type LimitKind} from '../core/limitEvents.js';
 import {
@@ -20,6 +26,10 @@ import {errorMessage} from './confinedLaunch.js';
 import type {UserManager} from './userManager.js';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
+/** How long an announced unit is waited for: systemd-run asks for it at once. */
+const EXPECT_MS = 30_000;
+/** Announcements waited for at most at once: anyone on the session bus can send one. */
+const MAX_EXPECTED = 32;
 const EVENT_FILES = ['memory.events', 'pids.events'] as const;
 /** Where the unit's counters are, and the limits the notifications name. */
 const WATCHED_PROPERTIES = ['ControlGroup', ...Object.values(LIMIT_PROPERTY)];
@@ -52,16 +62,23 @@ export class LimitWatch {
     #connection: Gio.DBusConnection | null = null;
     readonly #unsubscribe: (() => void)[];
     readonly #watched = new Map<string, WatchedUnit>();
+    /** Units the confine command announced, not yet started → the timeout that gives up on each. */
+    readonly #expected = new Map<string, number>();
 
     constructor(userManager: UserManager, host: LimitHost) {
         this.#host = host;
         this.#userManager = userManager;
         this.#unsubscribe = [
-            userManager.subscribe(MANAGER_INTERFACE, 'JobRemoved', (_path, parameters) => {
+            userManager.onJobRemoved((_path, parameters) => {
                 const [, , name, result] = parameters.deepUnpack() as [number, string, string, string];
                 if (result === 'done' && appUnitOf(name)?.confined)
                     this.#watchByName(name);
             }),
+            userManager.subscribeBroadcast(LAUNCH_SIGNAL.interface, LAUNCH_SIGNAL.member, LAUNCH_SIGNAL.path,
+                (_path, parameters) => {
+                    if (parameters.get_type_string() === '(s)')
+                        this.#expect(parameters.get_child_value(0).get_string()[0]);
+                }),
             userManager.onOpened(connection => this.#catchUp(connection)),
         ];
         userManager.connection().then(connection => {
@@ -82,6 +99,8 @@ export class LimitWatch {
     destroy(): void {
         this.#cancellable.cancel();
         this.#unsubscribe.forEach(unsubscribe => unsubscribe());
+        for (const name of [...this.#expected.keys()])
+            this.#unexpect(name);
         for (const name of [...this.#watched.keys()])
             this.#unwatch(name);
         this.#connection = null;
@@ -96,6 +115,46 @@ export class LimitWatch {
                     this.#watch(unit);
             }
         }).catch(error => this.#warn('ListUnitsByPatterns', error));
+    }
+
+    /**
+     * A unit the confine command is about to start. Its JobRemoved is asked of the bus
+     * by name; should the job have ended before the bus had the rule, the unit's state
+     * says so. An announcement of anything but a Confine app unit is ignored.
+     */
+    #expect(name: string): void {
+        const userManager = this.#userManager;
+        if (!appUnitOf(name)?.confined || this.#watched.has(name) || this.#expected.has(name) ||
+            this.#expected.size >= MAX_EXPECTED || this.#cancellable.is_cancelled())
+            return;
+        // The JobRemoved itself comes to the handler of every JobRemoved (above).
+        this.#expected.set(name, GLib.timeout_add(GLib.PRIORITY_DEFAULT, EXPECT_MS, () => {
+            this.#expected.delete(name);
+            userManager.forgetUnit(name);
+            return GLib.SOURCE_REMOVE;
+        }));
+        userManager.watchUnit(name, () => this.#unexpect(name)).then(async () => {
+            const connection = await userManager.connection();
+            const reply = await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByNames',
+                new GLib.Variant('(as)', [[name]]), '(a(ssssssouso))', this.#cancellable);
+            const [[entry]] = reply.deepUnpack() as [[string, string, string, string, string, string, string][]];
+            if (this.#expected.has(name) && entry?.[3] === 'active') {
+                this.#unexpect(name);
+                this.#watchByName(name);
+            }
+        }).catch(error => {
+            this.#unexpect(name);
+            this.#warn(name, error);
+        });
+    }
+
+    #unexpect(name: string): void {
+        const timeout = this.#expected.get(name);
+        if (timeout === undefined)
+            return;
+        this.#expected.delete(name);
+        GLib.source_remove(timeout);
+        this.#userManager.forgetUnit(name);
     }
 
     /**

@@ -321,13 +321,22 @@ export class OtherLaunches {
         const change = liveChange(profile.properties, {}, defaults);
         const name = unitName('scope', desktopId, randomSuffix(Math.random));
         this.#handle(name);
-        await this.#host.userManager.callManager('StartTransientUnit',
-            new GLib.Variant('(ssa(sv)a(sa(sv)))', [name, 'fail', [
-                ['PIDs', new GLib.Variant('au', [pid])],
-                ['Description', new GLib.Variant('s', unitDescription(app.get_name() || desktopId, profile.name))],
-                ['CollectMode', new GLib.Variant('s', 'inactive-or-failed')],
-                ...propertyEntries(change.assignments),
-            ], []]), '(o)');
+        const userManager = this.#host.userManager;
+        // Its start job's end reaches the limit notifications only for a unit named to
+        // the bus (UserManager); the listener itself has nothing to do.
+        await userManager.watchUnit(name, () => {});
+        try {
+            await userManager.callManager('StartTransientUnit',
+                new GLib.Variant('(ssa(sv)a(sa(sv)))', [name, 'fail', [
+                    ['PIDs', new GLib.Variant('au', [pid])],
+                    ['Description', new GLib.Variant('s', unitDescription(app.get_name() || desktopId, profile.name))],
+                    ['CollectMode', new GLib.Variant('s', 'inactive-or-failed')],
+                    ...propertyEntries(change.assignments),
+                ], []]), '(o)');
+        } catch (error) {
+            userManager.forgetUnit(name);
+            throw error;
+        }
         const sandbox = pendingSandbox(profile.properties, {});
         this.#setPending(name, sandbox);
         this.#tell(desktopId, profile, originOf(holder, desktopId, appName), change.unsupported, sandbox);

@@ -6,6 +6,12 @@
 // the shell's shared session connection would outlive us and affect others, so
 // this keeps a private connection: closing it ends the subscription.
 //
+// The manager sends its signals to every subscribed client as broadcasts; the bus passes
+// on to us only those our match rules ask for. JobRemoved is asked for unit by unit
+// (the units Confine starts or expects), since every unit of the session has jobs and
+// each signal that reaches the shell costs its main thread a wake-up (bench 93); all
+// of them only while someone asks for all (the running-apps menu while it is open).
+//
 // One connection serves everything Confine asks of the manager (the launcher and
 // the limit notifications). When it closes (the bus restarted, someone closed it)
 // it is opened again: at once if someone keeps a standing subscription, else on
@@ -14,7 +20,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
-import {unitObjectPath} from '../core/unitName.js';
+import {jobRemovedRule, unitObjectPath} from '../core/unitName.js';
 import {MANAGER_INTERFACE, SYSTEMD_NAME, SYSTEMD_PATH, callSystemd} from '../settings/appUnits.js';
 
 /** How a unit's start job ended: "done" is success; anything else is systemd's reason. */
@@ -32,6 +38,8 @@ export type SignalHandler = (path: string, parameters: GLib.Variant) => void;
  * signal share one.
  */
 interface SignalRoute {
+    /** The manager's signals, or (null) anyone's. */
+    readonly sender: string | null;
     readonly iface: string;
     readonly member: string;
     /** One object's signals only, or null for those of every object. */
@@ -40,14 +48,19 @@ interface SignalRoute {
     readonly arg0: string | null;
     /** One entry per subscribe() call, so that a handler given twice is called twice. */
     readonly handlers: Set<{handler: SignalHandler}>;
-    /** Its id on the current connection, 0 while there is none (or while JobRemoved's own carries it). */
+    /** Its id on the current connection, 0 while there is none (or while JobRemoved's own carries it: see jobRules). */
     id: number;
 }
 
-const routeKey = (iface: string, member: string, path: string | null, arg0: string | null = null) =>
-    `${iface} ${member} ${path ?? '*'} ${arg0 ?? '*'}`;
+const routeKey = (iface: string, member: string, path: string | null, arg0: string | null = null, sender: string | null = SYSTEMD_NAME) =>
+    `${sender ?? '*'} ${iface} ${member} ${path ?? '*'} ${arg0 ?? '*'}`;
 /** The route the connection's own JobRemoved subscription (for launches) serves as well. */
 const JOB_REMOVED_ROUTE = routeKey(MANAGER_INTERFACE, 'JobRemoved', null);
+/** The key of the JobRemoved match rule for every unit, among those of single units. */
+const ALL_UNITS = '*';
+const BUS_NAME = 'org.freedesktop.DBus';
+const BUS_PATH = '/org/freedesktop/DBus';
+const BUS_CALL_TIMEOUT_MS = 10_000;
 
 /** How long to wait before opening a closed connection again, doubling up to the last. */
 const REOPEN_DELAYS_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
@@ -85,6 +98,13 @@ export class UserManager {
     #connecting: Promise<Gio.DBusConnection> | null = null;
     #signalId = 0;
     #listeners = new Map<string, JobListener>();
+    /**
+     * The JobRemoved match rules on the current connection: unit name (or ALL_UNITS) →
+     * the AddMatch call, which settles once the bus has it.
+     */
+    #jobRules = new Map<string, Promise<void>>();
+    /** Handlers of every JobRemoved that reaches us, without asking the bus for more. */
+    readonly #jobHandlers = new Set<SignalHandler>();
     readonly #routes = new Map<string, SignalRoute>();
     readonly #openedListeners = new Set<(connection: Gio.DBusConnection) => void>();
     #reopenSource = 0;
@@ -104,10 +124,23 @@ export class UserManager {
      * open are lost: `onOpened` tells when to catch up.
      */
     subscribe(iface: string, member: string, handler: SignalHandler, path: string | null = null, arg0: string | null = null): () => void {
-        const key = routeKey(iface, member, path, arg0);
+        return this.#subscribe(SYSTEMD_NAME, iface, member, handler, path, arg0);
+    }
+
+    /**
+     * Like subscribe, for a signal that anyone on the session bus may send (such as the
+     * confine command's LAUNCH_SIGNAL): its handler must trust nothing in it.
+     */
+    subscribeBroadcast(iface: string, member: string, path: string, handler: SignalHandler): () => void {
+        return this.#subscribe(null, iface, member, handler, path, null);
+    }
+
+    #subscribe(sender: string | null, iface: string, member: string, handler: SignalHandler,
+        path: string | null, arg0: string | null): () => void {
+        const key = routeKey(iface, member, path, arg0, sender);
         let route = this.#routes.get(key);
         if (!route) {
-            route = {iface, member, path, arg0, handlers: new Set(), id: 0};
+            route = {sender, iface, member, path, arg0, handlers: new Set(), id: 0};
             this.#routes.set(key, route);
             if (this.#connection)
                 this.#subscribeOn(this.#connection, key, route);
@@ -122,7 +155,20 @@ export class UserManager {
             if (this.#connection && route.id)
                 this.#connection.signal_unsubscribe(route.id);
             route.id = 0;
+            if (key === JOB_REMOVED_ROUTE)
+                this.#dropJobRule(ALL_UNITS);
         };
+    }
+
+    /**
+     * Calls `handler` with every JobRemoved that reaches Confine (of the units it watches
+     * with watchUnit, and of all while someone subscribed to them all), until the returned
+     * function is called. Unlike subscribe(), it asks the bus for nothing more.
+     */
+    onJobRemoved(handler: SignalHandler): () => void {
+        const entry: SignalHandler = (path, parameters) => handler(path, parameters);
+        this.#jobHandlers.add(entry);
+        return () => this.#jobHandlers.delete(entry);
     }
 
     /**
@@ -159,11 +205,15 @@ export class UserManager {
      * opened again if the last one was closed since.
      */
     async watchUnit(unitName: string, listener: JobListener): Promise<void> {
+        // Checked before anything is kept: a name no rule can hold is no unit.
+        jobRemovedRule(unitName);
         this.#listeners.set(unitName, listener);
         try {
-            await this.#connect();
+            const connection = await this.#connect();
+            // The bus passes the unit's JobRemoved on only once it has the rule.
+            await this.#addJobRule(connection, unitName);
         } catch (error) {
-            this.#listeners.delete(unitName);
+            this.#forget(unitName);
             throw error;
         }
     }
@@ -187,7 +237,7 @@ export class UserManager {
     }
 
     forgetUnit(unitName: string): void {
-        this.#listeners.delete(unitName);
+        this.#forget(unitName);
     }
 
     /**
@@ -196,6 +246,8 @@ export class UserManager {
      * leave the app running twice.
      */
     stopIfStarted(unitName: string): void {
+        if (!this.#listeners.has(unitName))
+            return;
         this.#listeners.set(unitName, result => {
             if (result !== 'done' || !this.#connection)
                 return;
@@ -222,6 +274,8 @@ export class UserManager {
             GLib.source_remove(this.#reopenSource);
         this.#reopenSource = 0;
         this.#listeners.clear();
+        this.#jobRules.clear();
+        this.#jobHandlers.clear();
         this.#openedListeners.clear();
         if (this.#connection) {
             if (this.#signalId)
@@ -267,19 +321,10 @@ export class UserManager {
             connection.close(null, null);
             throw new UserManagerUnavailable('Confine was disabled');
         }
+        // No match rule of its own: the bus brings what the rules of #addJobRule ask for.
         this.#signalId = connection.signal_subscribe(SYSTEMD_NAME, MANAGER_INTERFACE, 'JobRemoved',
-            SYSTEMD_PATH, null, Gio.DBusSignalFlags.NONE,
-            (_connection, _sender, _path, _interface, _signal, parameters) => {
-                const [, , unit, result] = parameters.deepUnpack() as [number, string, string, string];
-                const listener = this.#listeners.get(unit);
-                if (listener) {
-                    this.#listeners.delete(unit);
-                    listener(result);
-                }
-                const route = this.#routes.get(JOB_REMOVED_ROUTE);
-                if (route)
-                    deliver(route, SYSTEMD_PATH, parameters);
-            });
+            SYSTEMD_PATH, null, Gio.DBusSignalFlags.NO_MATCH_RULE,
+            (_connection, _sender, _path, _interface, _signal, parameters) => this.#jobRemoved(parameters));
         try {
             await this.#call(connection, MANAGER_INTERFACE, 'Subscribe', null, null);
             // A reply already on its way is not cancelled: disabled meanwhile, nobody would
@@ -294,6 +339,9 @@ export class UserManager {
         }
         this.#connection = connection;
         this.#reopenAttempt = 0;
+        this.#jobRules = new Map();
+        for (const unit of this.#listeners.keys())
+            this.#addJobRule(connection, unit).catch(error => this.#ruleFailed(unit, error));
         for (const [key, route] of this.#routes)
             this.#subscribeOn(connection, key, route);
         // The bus going away (the user manager restarting the session bus) must not
@@ -303,6 +351,7 @@ export class UserManager {
                 return;
             this.#connection = null;
             this.#signalId = 0;
+            this.#jobRules = new Map();
             for (const route of this.#routes.values())
                 route.id = 0;
             this.#scheduleReopen();
@@ -317,11 +366,82 @@ export class UserManager {
         return connection;
     }
 
-    #subscribeOn(connection: Gio.DBusConnection, key: string, route: SignalRoute): void {
-        // JobRemoved reaches the handlers through the subscription every connection has.
-        if (key === JOB_REMOVED_ROUTE)
+    #jobRemoved(parameters: GLib.Variant): void {
+        const unit = parameters.get_child_value(2).get_string()[0];
+        const listener = this.#listeners.get(unit);
+        if (listener) {
+            this.#forget(unit);
+            listener(parameters.get_child_value(3).get_string()[0]);
+        }
+        for (const handler of [...this.#jobHandlers]) {
+            try {
+                handler(SYSTEMD_PATH, parameters);
+            } catch (error) {
+                console.error('Confine: a handler of JobRemoved failed:', error);
+            }
+        }
+        const route = this.#routes.get(JOB_REMOVED_ROUTE);
+        if (route)
+            deliver(route, SYSTEMD_PATH, parameters);
+    }
+
+    /** Drops the listener of `unit`, and its match rule unless every unit's is asked for. */
+    #forget(unit: string): void {
+        this.#listeners.delete(unit);
+        this.#dropJobRule(unit);
+    }
+
+    /** Asks the bus for the JobRemoved signals of `unit` (or of ALL_UNITS); settles once it has the rule. */
+    #addJobRule(connection: Gio.DBusConnection, unit: string): Promise<void> {
+        let added = this.#jobRules.get(unit);
+        if (!added) {
+            added = this.#callBus(connection, 'AddMatch', jobRemovedRule(unit === ALL_UNITS ? null : unit));
+            this.#jobRules.set(unit, added);
+        }
+        return added;
+    }
+
+    #dropJobRule(unit: string): void {
+        const added = this.#jobRules.get(unit);
+        const connection = this.#connection;
+        this.#jobRules.delete(unit);
+        if (!added || !connection)
             return;
-        route.id = connection.signal_subscribe(SYSTEMD_NAME, route.iface, route.member,
+        // After the AddMatch: the bus takes a connection's calls in order.
+        const rule = jobRemovedRule(unit === ALL_UNITS ? null : unit);
+        added.then(() => this.#callBus(connection, 'RemoveMatch', rule)).catch(() => {
+            // A rule the bus never had, or a connection closed since: nothing left to remove.
+        });
+    }
+
+    #ruleFailed(unit: string, error: unknown): void {
+        if (!this.#destroyed)
+            console.warn(`Confine: cannot follow the jobs of ${unit}: ${(error as Error).message}`);
+    }
+
+    /** AddMatch or RemoveMatch on the bus daemon. */
+    #callBus(connection: Gio.DBusConnection, method: 'AddMatch' | 'RemoveMatch', rule: string): Promise<void> {
+        return new Promise((resolve, reject) => {
+            connection.call(BUS_NAME, BUS_PATH, BUS_NAME, method, new GLib.Variant('(s)', [rule]), null,
+                Gio.DBusCallFlags.NONE, BUS_CALL_TIMEOUT_MS, this.#cancellable, (_source, result) => {
+                    try {
+                        connection.call_finish(result);
+                        resolve();
+                    } catch (error) {
+                        reject(new UserManagerUnavailable(`the session bus refused ${method} (${(error as GLib.Error).message})`));
+                    }
+                });
+        });
+    }
+
+    #subscribeOn(connection: Gio.DBusConnection, key: string, route: SignalRoute): void {
+        // JobRemoved reaches the handlers through the subscription every connection has;
+        // the bus needs the rule for every unit's.
+        if (key === JOB_REMOVED_ROUTE) {
+            this.#addJobRule(connection, ALL_UNITS).catch(error => this.#ruleFailed('every unit', error));
+            return;
+        }
+        route.id = connection.signal_subscribe(route.sender, route.iface, route.member,
             route.path, route.arg0, Gio.DBusSignalFlags.NONE,
             (_connection, _sender, path, _interface, _signal, parameters) => deliver(route, path, parameters));
     }

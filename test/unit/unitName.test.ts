@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 
 import {
-    LAUNCHER, RANDOM_LENGTH, UNIT_NAME_MAX, escapeAppId, isConfineUnit, randomSuffix, unitName,
+    LAUNCHER, RANDOM_LENGTH, UNIT_NAME_MAX, escapeAppId, isConfineUnit, jobRemovedRule, randomSuffix, unitName,
     unitObjectPath,
 } from '../../src/core/unitName.js';
 
@@ -179,5 +179,26 @@ describe('unitObjectPath', () => {
             '/org/freedesktop/systemd1/unit/app_2dconfine_2da_5cx2db_40x1_2eservice');
         assert.equal(unitObjectPath('1x9.scope'), '/org/freedesktop/systemd1/unit/_31x9_2escope');
         assert.equal(unitObjectPath('é'), '/org/freedesktop/systemd1/unit/_c3_a9');
+    });
+});
+
+describe('jobRemovedRule', () => {
+    const all = "type='signal',sender='org.freedesktop.systemd1',path='/org/freedesktop/systemd1'," +
+        "interface='org.freedesktop.systemd1.Manager',member='JobRemoved'";
+
+    test('every unit: no argument match', () => {
+        assert.equal(jobRemovedRule(null), all);
+    });
+
+    test('one unit: its name as the third argument, escapes written as they are', () => {
+        const name = unitName('scope', 'org.gnome.Text-Editor.desktop', 'abc123');
+        assert.equal(name, 'app-confine-org.gnome.Text\\x2dEditor-abc123.scope');
+        assert.equal(jobRemovedRule(name), `${all},arg2='app-confine-org.gnome.Text\\x2dEditor-abc123.scope'`);
+        assert.equal(jobRemovedRule('app-confine-x@a1.service'), `${all},arg2='app-confine-x@a1.service'`);
+    });
+
+    test('anything that is not a unit name gets no rule', () => {
+        for (const bad of ["a',arg3='b", 'a b', '', 'x'.repeat(UNIT_NAME_MAX + 1), 'a\nb'.replace('\\n', '\n')])
+            assert.throws(() => jobRemovedRule(bad), /not a unit name/);
     });
 });

@@ -15,10 +15,16 @@
 // a profile keeps a unit without limits. Then edits with gsettings reach a running
 // unit within 1 s: changed values, a removed property back to the manager's default,
 // and "no confinement" back to no limits. Apps that ran while Confine was disabled get
-// their limits when it is enabled.
+// their limits when it is enabled. And the start jobs of the session's other units
+// never reach the shell: its match rules ask the bus for those of its own units alone
+// (a `confine run` command's included, which it announces), and for all only while the
+// running-apps menu is open.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import {
-    SCHEMA, assertNoExceptions, clearConfineNotifications, closeApp, confineNotifications, confineUnitPattern, indicatorJs, resetSettings,
-    setEnabled, setProfiles, stockUnitPattern, waitForWindow,
+    RESOURCE_PROFILE, SCHEMA, assertNoExceptions, clearConfineNotifications, closeApp, confineNotifications, confineUnitPattern, indicatorJs,
+    resetSettings, setEnabled, setProfiles, shellPid, stockUnitPattern, waitForWindow,
 } from '../support/launcher.mjs';
 
 export const title = 'apps started outside Confine, and live profile changes';
@@ -32,6 +38,24 @@ const OTHER_EXPECTED = { MemoryMax: `${250 * 1024 * 1024}`, CPUQuotaPerSecUSec: 
 const EDITED_PROFILE = "'other': {'name': <'E2E other'>, 'MemoryMax': <'200M'>, 'CPUQuota': <'80%'>, " +
     "'NoNewPrivileges': <true>, 'PrivateTmp': <true>}";
 const SHOWN = ['MemoryMax', 'CPUQuotaPerSecUSec', 'TasksMax'];
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CONFINE = '/usr/local/bin/confine';
+
+/**
+ * The shell's match rules on the session bus (dbus-daemon's Debug.Stats) that ask for
+ * the user manager's JobRemoved, and those that ask for the signals of one unit object.
+ */
+async function shellRules(ctx) {
+    const pid = await shellPid(ctx);
+    const names = new Set((await ctx.shOk(`busctl --user list --no-legend --unique | awk '$2 == ${pid} {print $1}'`)).trim().split('\n'));
+    const out = await ctx.shOk('busctl --user --json=short call org.freedesktop.DBus /org/freedesktop/DBus ' +
+        'org.freedesktop.DBus.Debug.Stats GetAllMatchRules');
+    const rules = Object.entries(JSON.parse(out).data[0]).filter(([name]) => names.has(name)).flatMap(([, list]) => list);
+    return {
+        jobRemoved: rules.filter(rule => rule.includes("member='JobRemoved'")),
+        unitObjects: rules.filter(rule => rule.includes("path='/org/freedesktop/systemd1/unit/")),
+    };
+}
 
 /** The unit that holds `pid`, from its cgroup path. */
 async function unitOf(ctx, pid) {
@@ -348,6 +372,56 @@ export const tests = [
             }
             await closeAll(ctx);
             await resetSettings(ctx);
+            await assertNoExceptions(ctx, cursor);
+        },
+    },
+    {
+        name: 'the bus brings the shell the start jobs of its own units only, and of all while the menu is open',
+        fn: async ctx => {
+            const cursor = await ctx.journalCursor();
+            await ctx.copyIn(path.join(REPO, 'dist/cli/confine'), CONFINE, { owner: 'root', mode: 0o755 });
+            await setProfiles(ctx, { profiles: [RESOURCE_PROFILE], assignments: { [EDITOR]: 'limits' } });
+            try {
+                const idle = await shellRules(ctx);
+                ctx.log(`JobRemoved rules with nothing starting: ${JSON.stringify(idle.jobRemoved)}`);
+                ctx.assert.deepEqual(idle.jobRemoved, [], 'no JobRemoved rule while nothing of Confine\'s starts');
+
+                // A launch from the shell: its unit's rule goes once the job has ended.
+                await ctx.evalJs(`imports.gi.Shell.AppSystem.get_default().lookup_app('${EDITOR}').activate(); true`);
+                const editor = await waitForWindow(ctx, EDITOR);
+                const unit = confineUnitPattern(EDITOR).exec(await ctx.readFile(`/proc/${editor.pid}/cgroup`))?.[1];
+                ctx.assert.ok(unit, 'the editor runs confined');
+                await ctx.waitFor(async () => (await shellRules(ctx)).jobRemoved.length === 0 || null, 5_000,
+                    'the launch\'s JobRemoved rule to go');
+
+                // A `confine run` command: the shell hears of its unit from the announcement alone,
+                // and follows it (the unit object's PropertiesChanged, for the limit notifications).
+                await ctx.shOk(`(setsid ${CONFINE} run --profile limits -- sleep 30 </dev/null >/dev/null 2>&1 &)`);
+                const cliUnit = await ctx.waitFor(async () => (await ctx.sh(
+                    "systemctl --user list-units --no-legend --plain 'app-confine-sleep-*' | awk '{print $1}'")).stdout.trim() || null,
+                10_000, 'the command\'s unit');
+                const followed = await ctx.waitFor(async () => {
+                    const rules = await shellRules(ctx);
+                    return rules.unitObjects.some(rule => rule.includes('app_2dconfine_2dsleep_2d')) ? rules : null;
+                }, 5_000, `the shell to follow ${cliUnit}`);
+                ctx.log(`${cliUnit}: ${JSON.stringify(followed.unitObjects.filter(rule => rule.includes('sleep')))}`);
+                ctx.assert.deepEqual(followed.jobRemoved, [], 'no JobRemoved rule is left once the command runs');
+                await ctx.sh(`systemctl --user stop ${ctx.shellQuote(cliUnit)}`);
+
+                // The open menu lists on every app unit's job: it asks for all, and stops with it.
+                await ctx.hideOverview();
+                await ctx.evalJs(`${indicatorJs(ctx.uuid)}.menu.open(); true`);
+                const open = await shellRules(ctx);
+                await ctx.evalJs(`${indicatorJs(ctx.uuid)}.menu.close(); true`);
+                ctx.log(`JobRemoved rules with the menu open: ${JSON.stringify(open.jobRemoved)}`);
+                ctx.assert.equal(open.jobRemoved.length, 1, 'one rule for every JobRemoved while the menu is open');
+                ctx.assert.doesNotMatch(open.jobRemoved[0], /arg2=/);
+                await ctx.waitFor(async () => (await shellRules(ctx)).jobRemoved.length === 0 || null, 5_000,
+                    'the menu\'s rule to go with it');
+                await closeApp(ctx, EDITOR);
+            } finally {
+                await resetSettings(ctx);
+            }
             await assertNoExceptions(ctx, cursor);
         },
     },

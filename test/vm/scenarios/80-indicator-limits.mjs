@@ -1,10 +1,14 @@
 // Issue 10 on a real kernel: the running-apps menu shows what the unit's cgroup files
 // say (memory and CPU within 10 %), and each limit that acts (a memory bomb at MemoryMax,
 // sustained MemoryHigh throttling, a fork refused at TasksMax) gives exactly one
-// notification naming the profile.
+// notification naming the profile; so does a fork refused in a `confine run` command's
+// unit, which the shell hears of only through the command's announcement.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { clearConfineNotifications, confineNotifications, setEnabled, shellOpenPaths, shellPid } from '../../e2e/support/launcher.mjs';
 import {
-    appState, assertShellHealthy, installApp, keyedFile, launchApp, setProfiles, stopUnit, unitOf,
+    APP, appState, assertShellHealthy, installApp, keyedFile, launchApp, setProfiles, stopUnit, unitOf,
 } from '../support/limits.mjs';
 import { swapOff, swapOn } from '../support/swap.mjs';
 
@@ -16,6 +20,8 @@ const FIGURES_PROFILE = "'figures': {'name': <'VM figures'>, 'MemoryMax': <'400M
 const BOMB_PROFILE = "'bomb': {'name': <'VM bomb'>, 'MemoryMax': <'200M'>}";
 const THROTTLE_PROFILE = "'throttle': {'name': <'VM throttle'>, 'MemoryHigh': <'150M'>}";
 const TASKS_PROFILE = "'tasks': {'name': <'VM tasks'>, 'TasksMax': <'32'>}";
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CONFINE = '/usr/local/bin/confine';
 
 /** The menu's figures for `unit` and the cgroup's, read in the same Eval. */
 async function figures(ctx, unit, dir) {
@@ -192,5 +198,34 @@ export const tests = [
             app: 'nforks', mode: 'forks', profile: TASKS_PROFILE, id: 'tasks', label: 'VM tasks',
             what: 'the refused fork', body: /TasksMax 32/, eventsFile: 'pids.events',
         }),
+    },
+    {
+        name: 'confine run: a fork refused at TasksMax gives one notification naming the profile',
+        fn: async ctx => {
+            await ctx.copyIn(path.join(REPO, 'dist/cli/confine'), CONFINE, { owner: 'root', mode: 0o755 });
+            await clearConfineNotifications(ctx);
+            await setProfiles(ctx, { profiles: [TASKS_PROFILE] });
+            await ctx.sh('rm -f ~/.cache/confine-vm/cli-forks.json');
+            const cursor = await ctx.journalCursor();
+            // The forks sleep: confine waits for them, in the background.
+            // In a subshell of its own: ctx.sh runs "cd ~ && CMD", where a trailing & would take the cd along.
+            await ctx.shOk(`(setsid ${CONFINE} run --profile tasks -- ${APP} cli-forks forks </dev/null >/dev/null 2>&1 &)`);
+            let unit = null;
+            try {
+                const last = await ctx.waitFor(async () => {
+                    const state = await appState(ctx, 'cli-forks');
+                    return state && 'tasks' in state ? state : null;
+                }, 60_000, 'the fork loop to stop');
+                unit = unitOf(last.cgroup).unit;
+                ctx.assert.match(unit, /^app-confine-confine\\x2dvm\\x2dapp-[a-z0-9]+\.scope$/);
+                const found = await notificationsNaming(ctx, 'VM tasks', 'the refused fork');
+                ctx.log(`${last.children} children, then ${last.error}; notifications: ${JSON.stringify(found)}`);
+                ctx.assert.equal(found.length, 1, 'exactly one notification');
+                ctx.assert.match(found[0].body, /TasksMax 32/);
+                await assertShellHealthy(ctx, cursor);
+            } finally {
+                await stopUnit(ctx, unit);
+            }
+        },
     },
 ];
