@@ -24,8 +24,14 @@ export interface RunningAppUnit extends AppUnit {
 /** A method call to the user manager on `connection`; throws on failure or timeout. */
 export function callSystemd(connection: Gio.DBusConnection, path: string, iface: string, method: string,
     parameters: GLib.Variant | null, replyType: string | null, cancellable: Gio.Cancellable | null): Promise<GLib.Variant> {
+    return callBusName(connection, SYSTEMD_NAME, path, iface, method, parameters, replyType, cancellable);
+}
+
+/** Like callSystemd, for a method of another name on the bus (the bus daemon's AddMatch, say). */
+export function callBusName(connection: Gio.DBusConnection, destination: string, path: string, iface: string, method: string,
+    parameters: GLib.Variant | null, replyType: string | null, cancellable: Gio.Cancellable | null): Promise<GLib.Variant> {
     return new Promise((resolve, reject) => {
-        connection.call(SYSTEMD_NAME, path, iface, method, parameters,
+        connection.call(destination, path, iface, method, parameters,
             replyType ? new GLib.VariantType(replyType) : null, Gio.DBusCallFlags.NO_AUTO_START,
             CALL_TIMEOUT_MS, cancellable, (_source, result) => {
                 try {

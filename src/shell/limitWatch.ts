@@ -134,11 +134,8 @@ export class LimitWatch {
             return GLib.SOURCE_REMOVE;
         }));
         userManager.watchUnit(name, () => this.#unexpect(name)).then(async () => {
-            const connection = await userManager.connection();
-            const reply = await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByNames',
-                new GLib.Variant('(as)', [[name]]), '(a(ssssssouso))', this.#cancellable);
-            const [[entry]] = reply.deepUnpack() as [[string, string, string, string, string, string, string][]];
-            if (this.#expected.has(name) && entry?.[3] === 'active') {
+            const entry = await this.#listed(await userManager.connection(), name);
+            if (this.#expected.has(name) && entry?.activeState === 'active') {
                 this.#unexpect(name);
                 this.#watchByName(name);
             }
@@ -146,6 +143,14 @@ export class LimitWatch {
             this.#unexpect(name);
             this.#warn(name, error);
         });
+    }
+
+    /** The unit as the manager lists it by name (loaded or not): its description and state. */
+    async #listed(connection: Gio.DBusConnection, name: string): Promise<{description: string; activeState: string} | undefined> {
+        const reply = await callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByNames',
+            new GLib.Variant('(as)', [[name]]), '(a(ssssssouso))', this.#cancellable);
+        const [[entry]] = reply.deepUnpack() as [[string, string, string, string, string, string, string][]];
+        return entry && {description: entry[1], activeState: entry[3]};
     }
 
     #unexpect(name: string): void {
@@ -169,11 +174,9 @@ export class LimitWatch {
             return;
         const unit = {...app, name, description: '', path: unitObjectPath(name)};
         const watch = this.#add(unit, true);
-        watch.ready = callSystemd(connection, SYSTEMD_PATH, MANAGER_INTERFACE, 'ListUnitsByNames',
-            new GLib.Variant('(as)', [[name]]), '(a(ssssssouso))', this.#cancellable).then(reply => {
-            const [[entry]] = reply.deepUnpack() as [[string, string, string, string, string, string, string][]];
+        watch.ready = this.#listed(connection, name).then(entry => {
             if (entry)
-                watch.unit = {...unit, description: entry[1]};
+                watch.unit = {...unit, description: entry.description};
             return this.#setUp(watch);
         }).catch(error => this.#warn(name, error));
     }

@@ -21,7 +21,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
 import {jobRemovedRule, unitObjectPath} from '../core/unitName.js';
-import {MANAGER_INTERFACE, SYSTEMD_NAME, SYSTEMD_PATH, callSystemd} from '../settings/appUnits.js';
+import {MANAGER_INTERFACE, SYSTEMD_NAME, SYSTEMD_PATH, callBusName, callSystemd} from '../settings/appUnits.js';
 
 /** How a unit's start job ended: "done" is success; anything else is systemd's reason. */
 export type JobResult = string;
@@ -60,7 +60,6 @@ const JOB_REMOVED_ROUTE = routeKey(MANAGER_INTERFACE, 'JobRemoved', null);
 const ALL_UNITS = '*';
 const BUS_NAME = 'org.freedesktop.DBus';
 const BUS_PATH = '/org/freedesktop/DBus';
-const BUS_CALL_TIMEOUT_MS = 10_000;
 
 /** How long to wait before opening a closed connection again, doubling up to the last. */
 const REOPEN_DELAYS_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
@@ -166,9 +165,8 @@ export class UserManager {
      * function is called. Unlike subscribe(), it asks the bus for nothing more.
      */
     onJobRemoved(handler: SignalHandler): () => void {
-        const entry: SignalHandler = (path, parameters) => handler(path, parameters);
-        this.#jobHandlers.add(entry);
-        return () => this.#jobHandlers.delete(entry);
+        this.#jobHandlers.add(handler);
+        return () => this.#jobHandlers.delete(handler);
     }
 
     /**
@@ -385,7 +383,7 @@ export class UserManager {
             deliver(route, SYSTEMD_PATH, parameters);
     }
 
-    /** Drops the listener of `unit`, and its match rule unless every unit's is asked for. */
+    /** Drops the listener of `unit` and its match rule. */
     #forget(unit: string): void {
         this.#listeners.delete(unit);
         this.#dropJobRule(unit);
@@ -420,18 +418,12 @@ export class UserManager {
     }
 
     /** AddMatch or RemoveMatch on the bus daemon. */
-    #callBus(connection: Gio.DBusConnection, method: 'AddMatch' | 'RemoveMatch', rule: string): Promise<void> {
-        return new Promise((resolve, reject) => {
-            connection.call(BUS_NAME, BUS_PATH, BUS_NAME, method, new GLib.Variant('(s)', [rule]), null,
-                Gio.DBusCallFlags.NONE, BUS_CALL_TIMEOUT_MS, this.#cancellable, (_source, result) => {
-                    try {
-                        connection.call_finish(result);
-                        resolve();
-                    } catch (error) {
-                        reject(new UserManagerUnavailable(`the session bus refused ${method} (${(error as GLib.Error).message})`));
-                    }
-                });
-        });
+    async #callBus(connection: Gio.DBusConnection, method: 'AddMatch' | 'RemoveMatch', rule: string): Promise<void> {
+        try {
+            await callBusName(connection, BUS_NAME, BUS_PATH, BUS_NAME, method, new GLib.Variant('(s)', [rule]), null, this.#cancellable);
+        } catch (error) {
+            throw new UserManagerUnavailable(`the session bus refused ${method} (${(error as GLib.Error).message})`);
+        }
     }
 
     #subscribeOn(connection: Gio.DBusConnection, key: string, route: SignalRoute): void {
